@@ -1,0 +1,89 @@
+//! The convention's attributes on one node: the declaration,
+//! `links:relationships` and `links:index`.
+//!
+//! Spec: <https://zarr-links.github.io/zarr-links/declaration.html>
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::convention::{ConventionMetadata, LinksConventionMetadata, CONVENTION_UUID, PREFIX};
+use crate::index::LinksIndex;
+use crate::link::Link;
+
+/// The attribute key of the relationships array.
+pub const RELATIONSHIPS: &str = "links:relationships";
+/// The attribute key of the discovery index.
+pub const INDEX: &str = "links:index";
+/// The attribute key of the Zarr Conventions framework's declarations.
+pub const ZARR_CONVENTIONS: &str = "zarr_conventions";
+
+/// The attributes of one node, as the convention sees them: a v2 `.zattrs`
+/// document, or the `attributes` member of a v3 `zarr.json`.
+///
+/// The object stays open: other conventions add their own attributes beside
+/// these, and they are kept untouched.
+///
+/// ```json
+/// {
+///   "zarr_conventions": [{"uuid": "9500acb2-598d-48c1-ac4c-96f069e8299b", "name": "links:"}],
+///   "links:relationships": [{"target": "/bands/B04", "type": "quality_for"}]
+/// }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(transform = require_declaration)]
+pub struct LinksAttributes {
+    /// Convention Metadata Objects of the conventions this node uses. A node
+    /// that carries any `links:` attribute declares this convention here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "conventions_schema")]
+    pub zarr_conventions: Option<Vec<ConventionMetadata>>,
+    /// The links stated on this node, each read as "this node `<type>` `<target>`".
+    #[serde(rename = "links:relationships", default, skip_serializing_if = "Option::is_none")]
+    pub relationships: Option<Vec<Link>>,
+    /// A discovery index. Groups only.
+    #[serde(rename = "links:index", default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<LinksIndex>,
+    /// Every other attribute, untouched.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+fn conventions_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "The Zarr Conventions framework's list of Convention Metadata Objects. Declaring this convention in the legacy form, as a bare uuid string, is not valid.",
+        "not": { "type": "array", "contains": { "const": CONVENTION_UUID } }
+    })
+}
+
+/// Adds the rule that any `links:` attribute requires the declaration.
+fn require_declaration(schema: &mut Schema) {
+    let uses_links = json_schema!({
+        "not": { "propertyNames": { "not": { "pattern": format!("^{PREFIX}") } } }
+    });
+    let declared = json_schema!({
+        "required": [ZARR_CONVENTIONS],
+        "properties": {
+            ZARR_CONVENTIONS: {
+                "type": "array",
+                "items": { "$ref": "#/definitions/ConventionMetadata" },
+                "contains": { "$ref": "#/definitions/LinksConventionMetadata" }
+            }
+        }
+    });
+    schema.insert("if".into(), uses_links.to_value());
+    schema.insert("then".into(), declared.to_value());
+}
+
+impl LinksAttributes {
+    /// Whether these attributes carry any `links:` attribute.
+    pub fn uses_links(attributes: &Map<String, Value>) -> bool {
+        attributes.keys().any(|k| k.starts_with(PREFIX))
+    }
+
+    /// Makes sure the definitions the transform refers to are generated.
+    pub(crate) fn register(generator: &mut SchemaGenerator) {
+        generator.subschema_for::<ConventionMetadata>();
+        generator.subschema_for::<LinksConventionMetadata>();
+    }
+}

@@ -1,0 +1,119 @@
+//! Declaring the convention: the Convention Metadata Object (CMO) of the
+//! Zarr Conventions framework.
+//!
+//! Spec: <https://zarr-links.github.io/zarr-links/declaration.html>
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
+
+/// The convention's UUID. A CMO that carries it is a complete declaration.
+pub const CONVENTION_UUID: &str = "9500acb2-598d-48c1-ac4c-96f069e8299b";
+/// The attribute prefix of the convention, and the recommended CMO `name`.
+pub const PREFIX: &str = "links:";
+/// The recommended `schema_url` of the CMO.
+pub const SCHEMA_URL: &str = "https://zarr-links.github.io/zarr-links/schema/links.schema.json";
+/// The recommended `spec_url` of the CMO.
+pub const SPEC_URL: &str = "https://zarr-links.github.io/zarr-links/";
+/// The recommended `description` of the CMO.
+pub const DESCRIPTION: &str = "Typed links between arrays and groups, and an index for discovering them";
+
+/// A Convention Metadata Object: one entry of `attributes.zarr_conventions`.
+///
+/// The framework requires at least one of `uuid`, `schema_url` and `spec_url`
+/// and allows no other members. Identity is taken from `uuid`, then
+/// `schema_url`, then `spec_url`; `name` never identifies a convention.
+///
+/// ```json
+/// {"uuid": "9500acb2-598d-48c1-ac4c-96f069e8299b", "name": "links:"}
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConventionMetadata {
+    /// The convention's permanent identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    /// The name of the convention, e.g. its attribute prefix `links:`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The URL of the convention's JSON Schema.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_url: Option<String>,
+    /// The URL of the convention's specification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_url: Option<String>,
+    /// A short human-readable description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl ConventionMetadata {
+    /// The minimal declaration of this convention: its uuid alone.
+    pub fn links_minimal() -> ConventionMetadata {
+        ConventionMetadata {
+            uuid: Some(CONVENTION_UUID.to_string()),
+            ..Default::default()
+        }
+    }
+
+    /// The recommended declaration of this convention, with every optional member.
+    pub fn links() -> ConventionMetadata {
+        ConventionMetadata {
+            uuid: Some(CONVENTION_UUID.to_string()),
+            name: Some(PREFIX.to_string()),
+            schema_url: Some(SCHEMA_URL.to_string()),
+            spec_url: Some(SPEC_URL.to_string()),
+            description: Some(DESCRIPTION.to_string()),
+        }
+    }
+
+    /// Whether this CMO declares the links convention (by its uuid).
+    pub fn is_links(&self) -> bool {
+        self.uuid.as_deref() == Some(CONVENTION_UUID)
+    }
+}
+
+impl JsonSchema for ConventionMetadata {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ConventionMetadata".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A Convention Metadata Object of the Zarr Conventions framework. It carries at least one of `uuid`, `schema_url` and `spec_url`, and no members other than these, `name` and `description`.",
+            "type": "object",
+            "properties": {
+                "uuid": { "description": "The convention's permanent identifier.", "type": "string" },
+                "name": { "description": "The convention's name; never used to identify it.", "type": "string" },
+                "schema_url": { "description": "The URL of the convention's JSON Schema.", "type": "string" },
+                "spec_url": { "description": "The URL of the convention's specification.", "type": "string" },
+                "description": { "description": "A short human-readable description.", "type": "string" }
+            },
+            "anyOf": [
+                { "required": ["uuid"] },
+                { "required": ["schema_url"] },
+                { "required": ["spec_url"] }
+            ],
+            "additionalProperties": false
+        })
+    }
+}
+
+/// The schema of this convention's own CMO: a [`ConventionMetadata`] whose
+/// `uuid` is pinned to [`CONVENTION_UUID`].
+pub struct LinksConventionMetadata;
+
+impl JsonSchema for LinksConventionMetadata {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LinksConventionMetadata".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let cmo = generator.subschema_for::<ConventionMetadata>();
+        json_schema!({
+            "description": "The declaration of the Linked Datasets convention: a Convention Metadata Object whose `uuid` is this convention's. `name` (\"links:\"), `schema_url`, `spec_url` and `description` are recommended.",
+            "allOf": [cmo],
+            "required": ["uuid"],
+            "properties": { "uuid": { "const": CONVENTION_UUID } }
+        })
+    }
+}

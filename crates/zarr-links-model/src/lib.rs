@@ -1,0 +1,36 @@
+//! The model of the GeoZarr Linked Datasets convention.
+//!
+//! This crate holds the convention's types and nothing that touches a disk or
+//! a network:
+//!
+//! - [`convention`]: the Convention Metadata Object that declares the convention;
+//! - [`link`] and [`relation`]: the link object and its relationship types;
+//! - [`index`]: `links:index`, the discovery index;
+//! - [`attributes`] and [`node`]: a node's attributes and a whole v3 node document;
+//! - [`path`]: in-store paths and link targets;
+//! - [`hierarchy`]: a store's metadata loaded into memory;
+//! - [`rules`]: the requirement IDs of the specification;
+//! - [`schema`]: the JSON Schemas generated from these types.
+//!
+//! Specification: <https://zarr-links.github.io/zarr-links/>
+
+pub mod attributes;
+pub mod convention;
+pub mod hierarchy;
+pub mod index;
+pub mod link;
+pub mod node;
+pub mod path;
+pub mod relation;
+pub mod rules;
+pub mod schema;
+
+pub use attributes::LinksAttributes;
+pub use convention::{ConventionMetadata, CONVENTION_UUID, PREFIX};
+pub use hierarchy::{Hierarchy, Node, Origin, ZarrFormat};
+pub use index::LinksIndex;
+pub use link::Link;
+pub use node::{NodeDocument, NodeKind};
+pub use path::{parse_target, NodePath, Target, TargetError};
+pub use relation::{CoreRelation, RelationType};
+pub use rules::{Rule, Severity};

@@ -1,0 +1,102 @@
+//! The link object: one entry of `links:relationships`.
+//!
+//! Spec: <https://zarr-links.github.io/zarr-links/relationships.html>
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::path::{PATH_PATTERN, URI_PATTERN};
+use crate::relation::RelationType;
+
+/// The JSON Schema (ECMA-262) pattern of a media type such as `image/png`
+/// or `application/x-netcdf; version=4`.
+pub const MEDIA_TYPE_PATTERN: &str =
+    r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*([ \t]*;.*)?$";
+
+/// The link members this specification defines. Any other member is an
+/// extension and should carry a prefix such as `ext:`.
+pub const LINK_FIELDS: &[&str] = &["target", "type", "description", "title", "media_type", "role", "protocol"];
+
+/// A typed link from the node that carries it to a target.
+///
+/// It reads "this node `<type>` `<target>`". A cloud mask, for example, carries
+///
+/// ```json
+/// {"target": "/bands/B04", "type": "quality_for", "description": "Cloud mask for B04"}
+/// ```
+///
+/// The object is open: members this specification does not define are kept
+/// and ignored by readers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Link {
+    /// The node or resource the link points to: an absolute in-store path
+    /// starting with `/`, such as `/bands/B04`, or an absolute URI such as
+    /// `https://example.org/doc.html`. A node inside another Zarr store is
+    /// addressed by the store's URI with the node's path as fragment, as in
+    /// `s3://bucket/l1c.zarr#/measurements/b04`.
+    #[schemars(schema_with = "target_schema")]
+    pub target: String,
+    /// The relationship type.
+    #[serde(rename = "type")]
+    pub r#type: RelationType,
+    /// What the link means, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A short title for display, as DCP-8's `title`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The media type of the target resource, as DCP-8's `type` or STAC's
+    /// link `type`, e.g. `text/html` or `application/x-netcdf`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "media_type_schema")]
+    pub media_type: Option<String>,
+    /// The specific purpose of the link, as DCP-8's `xlink:role`, ideally a URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub role: Option<String>,
+    /// The versioned service protocol needed to use the target, as DCP-8's
+    /// `xlink:arcrole`, e.g. `OGC:WMS:1.3.0` or a URI naming the protocol.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub protocol: Option<String>,
+    /// Members defined elsewhere, kept as they are.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn target_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "An absolute in-store path starting with `/`, or an absolute URI.",
+        "type": "string",
+        "minLength": 1,
+        "anyOf": [
+            { "title": "absolute in-store path", "pattern": PATH_PATTERN },
+            { "title": "absolute URI", "pattern": URI_PATTERN }
+        ]
+    })
+}
+
+fn media_type_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "A media type (RFC 6838), e.g. `text/html`.",
+        "type": "string",
+        "pattern": MEDIA_TYPE_PATTERN
+    })
+}
+
+impl Link {
+    /// A link with only `target` and `type`.
+    pub fn new(target: impl Into<String>, r#type: RelationType) -> Link {
+        Link {
+            target: target.into(),
+            r#type,
+            description: None,
+            title: None,
+            media_type: None,
+            role: None,
+            protocol: None,
+            extra: Map::new(),
+        }
+    }
+}

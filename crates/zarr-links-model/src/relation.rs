@@ -1,0 +1,281 @@
+//! Relationship types: the five core types, the IANA-registered relation
+//! types, and extension types written as absolute URIs (RFC 8288 §2.1).
+//!
+//! Spec: <https://zarr-links.github.io/zarr-links/relationships.html>
+
+use std::fmt;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::path::URI_PATTERN;
+
+/// The five relationship types every conforming reader understands.
+///
+/// A link reads "this node `<type>` `<target>`".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CoreRelation {
+    /// `derived_from`: this node was computed from the target.
+    DerivedFrom,
+    /// `quality_for`: this node is a quality or mask array for the target.
+    QualityFor,
+    /// `same_as`: this node is another representation of the same data as the target.
+    SameAs,
+    /// `part_of`: this node is a component of the target.
+    PartOf,
+    /// `contains`: this node has the target as a component.
+    Contains,
+}
+
+impl CoreRelation {
+    /// All five, in the order the specification lists them.
+    pub const ALL: [CoreRelation; 5] = [
+        CoreRelation::DerivedFrom,
+        CoreRelation::QualityFor,
+        CoreRelation::SameAs,
+        CoreRelation::PartOf,
+        CoreRelation::Contains,
+    ];
+
+    /// The value written in `type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoreRelation::DerivedFrom => "derived_from",
+            CoreRelation::QualityFor => "quality_for",
+            CoreRelation::SameAs => "same_as",
+            CoreRelation::PartOf => "part_of",
+            CoreRelation::Contains => "contains",
+        }
+    }
+
+    /// Parses one of the five names, exactly as written (case-sensitive).
+    pub fn parse(s: &str) -> Option<CoreRelation> {
+        CoreRelation::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The core type that states the same fact from the target's side, if
+    /// there is one: `part_of` and `contains` are each other's inverse, and
+    /// `same_as` is its own. `derived_from` and `quality_for` have none.
+    pub fn inverse(self) -> Option<CoreRelation> {
+        match self {
+            CoreRelation::PartOf => Some(CoreRelation::Contains),
+            CoreRelation::Contains => Some(CoreRelation::PartOf),
+            CoreRelation::SameAs => Some(CoreRelation::SameAs),
+            CoreRelation::DerivedFrom | CoreRelation::QualityFor => None,
+        }
+    }
+}
+
+impl fmt::Display for CoreRelation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The link relation types registered with IANA, as the registry listed them
+/// on 2022-10-11 (<https://www.iana.org/assignments/link-relations/>).
+///
+/// They are compared exactly, in the registry's lowercase spelling.
+pub const IANA_RELATIONS: &[&str] = &[
+    "about", "acl", "alternate", "amphtml", "appendix", "apple-touch-icon",
+    "apple-touch-startup-image", "archives", "author", "blocked-by", "bookmark",
+    "canonical", "chapter", "cite-as", "collection", "contents", "convertedfrom",
+    "copyright", "create-form", "current", "describedby", "describes", "disclosure",
+    "dns-prefetch", "duplicate", "edit", "edit-form", "edit-media", "enclosure",
+    "external", "first", "glossary", "help", "hosts", "hub", "icon", "index",
+    "intervalafter", "intervalbefore", "intervalcontains", "intervaldisjoint",
+    "intervalduring", "intervalequals", "intervalfinishedby", "intervalfinishes",
+    "intervalin", "intervalmeets", "intervalmetby", "intervaloverlappedby",
+    "intervaloverlaps", "intervalstartedby", "intervalstarts", "item", "last",
+    "latest-version", "license", "linkset", "lrdd", "manifest", "mask-icon",
+    "media-feed", "memento", "micropub", "modulepreload", "monitor", "monitor-group",
+    "next", "next-archive", "nofollow", "noopener", "noreferrer", "opener",
+    "openid2.local_id", "openid2.provider", "original", "p3pv1", "payment",
+    "pingback", "preconnect", "predecessor-version", "prefetch", "preload",
+    "prerender", "prev", "preview", "previous", "prev-archive", "privacy-policy",
+    "profile", "publication", "related", "restconf", "replies", "ruleinput",
+    "search", "section", "self", "service", "service-desc", "service-doc",
+    "service-meta", "siptrunkingcapability", "sponsored", "start", "status",
+    "stylesheet", "subsection", "successor-version", "sunset", "tag",
+    "terms-of-service", "timegate", "timemap", "type", "ugc", "up",
+    "version-history", "via", "webmention", "working-copy", "working-copy-of",
+];
+
+/// The `type` of a link.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RelationType {
+    /// One of the five core types.
+    Core(CoreRelation),
+    /// A relation type registered with IANA, such as `describedby`.
+    Registered(&'static str),
+    /// An extension type written as an absolute URI.
+    Extension(String),
+}
+
+/// A `type` value that is neither core, IANA-registered nor an absolute URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownRelation {
+    /// The value as written.
+    pub value: String,
+    /// The closest known type, when one is close enough to be a likely typo.
+    pub suggestion: Option<&'static str>,
+}
+
+impl fmt::Display for UnknownRelation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown relation type {:?}", self.value)?;
+        if let Some(s) = self.suggestion {
+            write!(f, " (did you mean {s:?}?)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownRelation {}
+
+/// Levenshtein distance, small inputs only.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl RelationType {
+    /// Parses a `type` value.
+    ///
+    /// ```
+    /// use zarr_links_model::relation::{RelationType, CoreRelation};
+    /// assert_eq!(RelationType::parse("quality_for").unwrap(), RelationType::Core(CoreRelation::QualityFor));
+    /// assert!(matches!(RelationType::parse("describedby"), Ok(RelationType::Registered(_))));
+    /// assert_eq!(RelationType::parse("quality-for").unwrap_err().suggestion, Some("quality_for"));
+    /// ```
+    pub fn parse(s: &str) -> Result<RelationType, UnknownRelation> {
+        if let Some(c) = CoreRelation::parse(s) {
+            return Ok(RelationType::Core(c));
+        }
+        if let Some(r) = IANA_RELATIONS.iter().find(|r| **r == s) {
+            return Ok(RelationType::Registered(r));
+        }
+        if crate::path::parse_target(s).is_ok_and(|t| matches!(t, crate::path::Target::External(_))) {
+            return Ok(RelationType::Extension(s.to_string()));
+        }
+        let lower = s.to_ascii_lowercase().replace('-', "_");
+        let suggestion = CoreRelation::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .chain(IANA_RELATIONS.iter().copied())
+            .map(|k| (distance(&lower, &k.replace('-', "_")), k))
+            .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, k)| k);
+        Err(UnknownRelation {
+            value: s.to_string(),
+            suggestion,
+        })
+    }
+
+    /// The value as written in `type`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RelationType::Core(c) => c.as_str(),
+            RelationType::Registered(r) => r,
+            RelationType::Extension(u) => u,
+        }
+    }
+
+    /// The core type, if this is one.
+    pub fn core(&self) -> Option<CoreRelation> {
+        match self {
+            RelationType::Core(c) => Some(*c),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RelationType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RelationType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RelationType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        RelationType::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for RelationType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RelationType".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let core: Vec<&str> = CoreRelation::ALL.iter().map(|c| c.as_str()).collect();
+        json_schema!({
+            "description": "The relationship type. The link reads \"this node <type> <target>\". One of the five core types, a relation type registered with IANA (exact lowercase spelling), or an extension type written as an absolute URI.",
+            "type": "string",
+            "anyOf": [
+                { "title": "core relation type", "enum": core },
+                { "title": "IANA-registered relation type", "enum": IANA_RELATIONS },
+                { "title": "extension relation type (absolute URI)", "pattern": URI_PATTERN }
+            ]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabulary() {
+        for c in CoreRelation::ALL {
+            assert_eq!(RelationType::parse(c.as_str()).unwrap(), RelationType::Core(c));
+        }
+        assert!(matches!(RelationType::parse("alternate"), Ok(RelationType::Registered("alternate"))));
+        assert!(matches!(
+            RelationType::parse("http://www.w3.org/ns/prov#wasDerivedFrom"),
+            Ok(RelationType::Extension(_))
+        ));
+        let e = RelationType::parse("describedBy").unwrap_err();
+        assert_eq!(e.suggestion, Some("describedby"));
+        let e = RelationType::parse("derivedFrom").unwrap_err();
+        assert_eq!(e.suggestion, Some("derived_from"));
+        assert_eq!(RelationType::parse("bogus_relation_name").unwrap_err().suggestion, None);
+        assert!(RelationType::parse("").is_err());
+    }
+
+    #[test]
+    fn inverses() {
+        for c in CoreRelation::ALL {
+            if let Some(i) = c.inverse() {
+                assert_eq!(i.inverse(), Some(c));
+            }
+        }
+    }
+
+    #[test]
+    fn iana_list_is_sorted_lowercase_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for r in IANA_RELATIONS {
+            assert_eq!(r.to_ascii_lowercase(), *r);
+            assert!(seen.insert(r));
+            assert!(CoreRelation::parse(r).is_none());
+        }
+    }
+}

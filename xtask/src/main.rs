@@ -1,0 +1,43 @@
+//! Repository chores, run as `cargo xtask <command>`.
+//!
+//! - `cargo xtask schema`: regenerate `schema/` from the model types.
+//! - `cargo xtask schema --check`: fail if `schema/` differs from the types.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod schema;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  schema [--check]   regenerate schema/ from the Rust types (--check: only compare)
+";
+
+/// The repository root (the parent of `xtask/`).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the repository")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("schema") => schema::run(&root(), args.iter().any(|a| a == "--check")),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
