@@ -1,0 +1,219 @@
+//! Store access for the GeoZarr Linked Datasets convention.
+//!
+//! - [`Store`]: a small key/value view of a Zarr store (get a key, list a
+//!   directory). The rules never touch files; a later HTTP or S3 backend
+//!   implements this trait and everything else works unchanged.
+//! - [`LocalStore`]: a local directory store. It never writes, never reads
+//!   outside its root, and refuses symbolic links that leave the root or loop.
+//! - [`load`]: reads a store's metadata (Zarr v2 or v3, consolidated or not)
+//!   into a [`zarr_links_model::Hierarchy`], collecting every per-document
+//!   problem as a [`Problem`] instead of failing.
+//!
+//! Spec: <https://zarr-links.github.io/zarr-links/stores.html>
+
+use std::fmt;
+use std::path::PathBuf;
+
+mod load;
+mod local;
+mod parallel;
+
+pub use load::{
+    json_kind, load, parse_document, Loaded, ParsedDocument, Problem, MAX_DOCUMENT_BYTES,
+    MAX_NESTING,
+};
+pub use local::LocalStore;
+pub use parallel::par_map;
+
+/// One entry of a store directory, as [`Store::list_dir`] returns it.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/stores.html>
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DirEntry {
+    /// The entry's name (one key segment).
+    pub name: String,
+    /// Whether the entry is a directory (a key prefix with children).
+    pub is_dir: bool,
+    /// Why the entry may not be followed, when it may not: for a local
+    /// store, a symbolic link that leads outside the root, into a loop, or
+    /// nowhere. Such entries are reported as `links.store.layout` findings.
+    pub problem: Option<String>,
+}
+
+/// Why one key could not be read.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/stores.html>
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The key is not a valid store key: an empty, `.` or `..` segment, or a
+    /// backslash. Such keys are never looked up, so nothing outside the root
+    /// is read.
+    InvalidKey(String),
+    /// The key leads outside the store root (through a symbolic link).
+    Outside {
+        /// The key.
+        key: String,
+        /// Where it leads.
+        resolved: String,
+    },
+    /// Following the key runs into a loop of symbolic links.
+    Loop(String),
+    /// The document is larger than [`MAX_DOCUMENT_BYTES`].
+    TooLarge {
+        /// The key.
+        key: String,
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// The key names a directory where a file was expected.
+    IsADirectory(String),
+    /// A part of the key that should be a directory is a file.
+    NotADirectory(String),
+    /// Any other I/O error.
+    Io {
+        /// The key.
+        key: String,
+        /// The operating system's message.
+        message: String,
+    },
+}
+
+impl StoreError {
+    /// The key the error is about.
+    pub fn key(&self) -> &str {
+        match self {
+            StoreError::InvalidKey(k)
+            | StoreError::Loop(k)
+            | StoreError::IsADirectory(k)
+            | StoreError::NotADirectory(k) => k,
+            StoreError::Outside { key, .. }
+            | StoreError::TooLarge { key, .. }
+            | StoreError::Io { key, .. } => key,
+        }
+    }
+
+    /// The rule a store breaks when reading this key fails this way:
+    /// `links.store.layout` for symbolic links leaving the root or looping,
+    /// `links.store.metadata` for everything else.
+    pub fn rule(&self) -> zarr_links_model::Rule {
+        match self {
+            StoreError::Outside { .. } | StoreError::Loop(_) | StoreError::InvalidKey(_) => {
+                zarr_links_model::Rule::StoreLayout
+            }
+            _ => zarr_links_model::Rule::StoreMetadata,
+        }
+    }
+}
+
+impl StoreError {
+    /// What went wrong, without the key (the finding names the file).
+    pub fn detail(&self) -> String {
+        match self {
+            StoreError::InvalidKey(_) => {
+                "not a valid store key (empty, `.` or `..` segment); it was not read".to_string()
+            }
+            StoreError::Outside { resolved, .. } => format!(
+                "a symbolic link leads outside the store root (to {resolved}); expected every key to stay inside the root, so it was not read"
+            ),
+            StoreError::Loop(_) => "symbolic links form a loop; expected a finite tree".to_string(),
+            StoreError::TooLarge { size, .. } => format!(
+                "the document is {size} bytes; metadata documents larger than {MAX_DOCUMENT_BYTES} bytes (16 MiB) are refused"
+            ),
+            StoreError::IsADirectory(_) => "is a directory; expected a metadata file".to_string(),
+            StoreError::NotADirectory(_) => {
+                "a part of this path is a file where a directory was expected".to_string()
+            }
+            StoreError::Io { message, .. } => message.clone(),
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.key(), self.detail())
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// Why a store could not be opened at all. The command line exits with code 2.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/stores.html>
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenError {
+    /// The path does not exist.
+    Missing(PathBuf),
+    /// The path is a file, not a directory.
+    NotADirectory(PathBuf),
+    /// The path is a node inside a store, not the store's root.
+    InsideStore {
+        /// The path given.
+        path: PathBuf,
+        /// The root of the store that contains it.
+        root: PathBuf,
+    },
+    /// There is no Zarr metadata (`zarr.json`, `.zgroup`, `.zarray`) at the root.
+    NoMetadata(String),
+    /// The root's metadata could not be read at all.
+    Unreadable(String),
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenError::Missing(p) => write!(f, "{}: no such directory; pass the root directory of a Zarr store", p.display()),
+            OpenError::NotADirectory(p) => write!(
+                f,
+                "{}: is a file, not a directory; pass the root directory of a Zarr store",
+                p.display()
+            ),
+            OpenError::InsideStore { path, root } => write!(
+                f,
+                "{} is inside the store rooted at {}; pass the root",
+                path.display(),
+                root.display()
+            ),
+            OpenError::NoMetadata(s) => write!(
+                f,
+                "{s}: no Zarr metadata at the root (expected `zarr.json` for Zarr v3, or `.zgroup`/`.zarray` for Zarr v2); pass the root directory of a Zarr store"
+            ),
+            OpenError::Unreadable(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for OpenError {}
+
+/// A read-only view of a Zarr store as keys and directories.
+///
+/// Keys are `/`-separated and relative to the store root, e.g.
+/// `bands/B04/zarr.json`; the root's own directory is the prefix `""`.
+/// Implementations must never read anything outside the store and never
+/// write.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/stores.html>
+pub trait Store: Send + Sync {
+    /// The bytes stored under `key`, or `None` when there is no such key.
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// The entries directly under `prefix` (`""` for the root), sorted by name.
+    fn list_dir(&self, prefix: &str) -> Result<Vec<DirEntry>, StoreError>;
+    /// What the store is, for messages: e.g. its root path.
+    fn describe(&self) -> String;
+}
+
+/// Checks that a key is made of non-empty segments other than `.` and `..`.
+pub fn valid_key(key: &str) -> bool {
+    key.is_empty()
+        || key.split('/').all(|s| {
+            !s.is_empty() && s != "." && s != ".." && !s.contains('\\') && !s.contains('\0')
+        })
+}
+
+/// Joins a key prefix and a name.
+pub fn join_key(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}/{name}")
+    }
+}

@@ -1,0 +1,2 @@
+//! Placeholder; the scale benchmark lands next.
+fn main() {}
