@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod book;
 mod schema;
 
 const USAGE: &str = "\
@@ -13,6 +14,8 @@ usage: cargo xtask <command>
 
 commands:
   schema [--check]   regenerate schema/ from the Rust types (--check: only compare)
+  rules [--check]    regenerate spec/reference/rules.md, the rule index (--check: only compare)
+  mdbook-preprocess  the mdbook preprocessor for r[...] requirement markers (used by book.toml)
 ";
 
 /// The repository root (the parent of `xtask/`).
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("schema") => schema::run(&root(), args.iter().any(|a| a == "--check")),
+        Some(cmd @ ("rules" | "mdbook-preprocess")) => book::run(&root(), cmd, &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

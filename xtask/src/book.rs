@@ -1,0 +1,354 @@
+//! Book helpers.
+//!
+//! - `cargo xtask mdbook-preprocess`: the mdbook preprocessor named in
+//!   `book.toml`. It renders every requirement marker line `r[<id>]` as a
+//!   linkable anchor and fails the build on a marker that is not a registry ID
+//!   or that appears twice. It speaks mdbook's preprocessor protocol with plain
+//!   serde_json: `supports <renderer>` exits 0; otherwise stdin holds
+//!   `[context, book]` and stdout receives the book.
+//! - `cargo xtask rules [--check]`: writes `spec/reference/rules.md`, the rule
+//!   index, from the requirement registry, the markers in `spec/` and the
+//!   `rules` of every `conformance/**/case.json` (`--check`: only compare).
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use zarr_links_model::rules::{marker_id, parse_markers, Class, Rule};
+
+/// Where the repository's files are browsed, for links to case folders.
+const REPOSITORY_TREE: &str = "https://github.com/zarr-links/zarr-links/tree/main";
+
+/// The generated rule index, relative to the repository root.
+pub const RULES_PAGE: &str = "spec/reference/rules.md";
+
+/// Runs `mdbook-preprocess` or `rules`.
+pub fn run(root: &Path, command: &str, args: &[String]) -> Result<(), String> {
+    match command {
+        "mdbook-preprocess" => preprocess(args),
+        "rules" => rules(root, args.iter().any(|a| a == "--check")),
+        other => Err(format!("unknown book command {other:?}")),
+    }
+}
+
+// ----- the preprocessor ------------------------------------------------------
+
+fn preprocess(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("supports") {
+        // The markers are plain HTML, which every renderer passes through.
+        return Ok(());
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| format!("cannot read the book from stdin: {e}"))?;
+    let parsed: Value =
+        serde_json::from_str(&input).map_err(|e| format!("the book on stdin is not JSON: {e}"))?;
+    let Value::Array(mut pair) = parsed else {
+        return Err("expected `[context, book]` on stdin".to_string());
+    };
+    if pair.len() != 2 {
+        return Err("expected `[context, book]` on stdin".to_string());
+    }
+    let mut book = pair.pop().expect("two elements");
+    let mut seen = BTreeMap::new();
+    let mut problems = Vec::new();
+    for key in ["items", "sections"] {
+        if let Some(Value::Array(items)) = book.get_mut(key) {
+            for item in items {
+                process_item(item, &mut seen, &mut problems);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(format!(
+            "requirement markers in the book:\n  {}",
+            problems.join("\n  ")
+        ));
+    }
+    let out =
+        serde_json::to_string(&book).map_err(|e| format!("cannot serialise the book: {e}"))?;
+    std::io::stdout()
+        .write_all(out.as_bytes())
+        .map_err(|e| format!("cannot write the book to stdout: {e}"))
+}
+
+fn process_item(item: &mut Value, seen: &mut BTreeMap<String, String>, problems: &mut Vec<String>) {
+    let Some(chapter) = item.get_mut("Chapter") else {
+        return;
+    };
+    let name = chapter
+        .get("source_path")
+        .and_then(Value::as_str)
+        .or_else(|| chapter.get("name").and_then(Value::as_str))
+        .unwrap_or("?")
+        .to_string();
+    if let Some(Value::String(content)) = chapter.get_mut("content") {
+        for marker in parse_markers(content) {
+            if Rule::from_id(&marker.id).is_none() {
+                problems.push(format!(
+                    "{name}:{}: r[{}] is not a requirement ID of rules.rs",
+                    marker.line, marker.id
+                ));
+            }
+            if let Some(first) = seen.insert(marker.id.clone(), format!("{name}:{}", marker.line)) {
+                problems.push(format!(
+                    "{name}:{}: r[{}] is already marked at {first}",
+                    marker.line, marker.id
+                ));
+            }
+        }
+        *content = render_markers(content);
+    }
+    if let Some(Value::Array(sub)) = chapter.get_mut("sub_items") {
+        for item in sub {
+            process_item(item, seen, problems);
+        }
+    }
+}
+
+/// The HTML anchor id of a requirement, e.g. `r-links.target.resolves`.
+pub fn anchor(id: &str) -> String {
+    format!("r-{id}")
+}
+
+/// Replaces every marker line outside fenced code with an anchor block.
+///
+/// The block is followed by a blank line so that the paragraph after it is
+/// still read as Markdown and not as part of the HTML block.
+pub fn render_markers(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len() + 256);
+    let mut in_fence = false;
+    for line in markdown.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        match marker_id(trimmed) {
+            Some(id) if !in_fence => {
+                let a = anchor(id);
+                out.push_str(&format!(
+                    "<div class=\"rule\" id=\"{a}\"><a class=\"rule-link\" href=\"#{a}\">[{id}]</a></div>\n\n"
+                ));
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+// ----- the rule index ----------------------------------------------------------
+
+/// One conformance case: its folder relative to `conformance/` and its rules.
+struct Case {
+    folder: String,
+    valid: bool,
+    rules: Vec<String>,
+}
+
+fn rules(root: &Path, check: bool) -> Result<(), String> {
+    let text = rules_page(root)?;
+    let path = root.join(RULES_PAGE);
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    if current == text {
+        return Ok(());
+    }
+    if check {
+        return Err(format!(
+            "{RULES_PAGE} is out of date with rules.rs, the book's markers or conformance/*/case.json; \
+             run `cargo xtask rules` and commit the result"
+        ));
+    }
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("wrote {RULES_PAGE}");
+    Ok(())
+}
+
+/// Every Markdown file under `dir`, sorted, as paths relative to `dir`.
+pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    walk(dir, &mut |p| {
+        if p.extension().is_some_and(|e| e == "md") {
+            out.push(p.strip_prefix(dir).expect("inside dir").to_path_buf());
+        }
+    })?;
+    out.sort();
+    Ok(out)
+}
+
+fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            walk(&p, f)?;
+        } else {
+            f(&p);
+        }
+    }
+    Ok(())
+}
+
+fn read_cases(root: &Path) -> Result<Vec<Case>, String> {
+    let dir = root.join("conformance");
+    let mut files = Vec::new();
+    if dir.is_dir() {
+        walk(&dir, &mut |p| {
+            // A store may hold any file name; only case folders' own case.json count.
+            if p.file_name().is_some_and(|n| n == "case.json")
+                && p.parent().is_some_and(|d| d.join("store").is_dir())
+            {
+                files.push(p.to_path_buf());
+            }
+        })?;
+    }
+    let mut cases = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let json: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not JSON: {e}", file.display()))?;
+        let folder = file
+            .parent()
+            .expect("case.json has a folder")
+            .strip_prefix(&dir)
+            .expect("inside conformance/")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let rules = json
+            .get("rules")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let valid = json
+            .get("valid")
+            .and_then(Value::as_bool)
+            .unwrap_or(folder.starts_with("valid/"));
+        cases.push(Case {
+            folder,
+            valid,
+            rules,
+        });
+    }
+    cases.sort_by(|a, b| a.folder.cmp(&b.folder));
+    Ok(cases)
+}
+
+/// The chapter (path relative to `spec/`) that marks each requirement ID.
+fn marker_chapters(root: &Path) -> Result<BTreeMap<String, String>, String> {
+    let spec = root.join("spec");
+    let mut out = BTreeMap::new();
+    for rel in markdown_files(&spec)? {
+        let rel_str = rel.to_string_lossy().replace('\\', "/");
+        if rel_str == "reference/rules.md" {
+            continue;
+        }
+        let text = std::fs::read_to_string(spec.join(&rel))
+            .map_err(|e| format!("cannot read {rel_str}: {e}"))?;
+        for m in parse_markers(&text) {
+            out.entry(m.id).or_insert_with(|| rel_str.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// The text of `spec/reference/rules.md`.
+pub fn rules_page(root: &Path) -> Result<String, String> {
+    let chapters = marker_chapters(root)?;
+    let cases = read_cases(root)?;
+    let known: HashSet<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+    let mut s = String::new();
+    s.push_str("# Rule index\n\n");
+    s.push_str(
+        "<!-- Generated by `cargo xtask rules` from rules.rs, the r[...] markers in spec/ and \
+         conformance/**/case.json. Do not edit by hand. -->\n\n",
+    );
+    s.push_str(
+        "Every requirement of this specification, in the order of the registry \
+         (`crates/zarr-links-model/src/rules.rs`). The ID links to the paragraph that states the \
+         requirement; validator findings carry the same ID in their `rule` member. *Level* says which \
+         checker can decide the requirement: `schema` means the published JSON Schemas decide it from \
+         one node document, `hierarchy` means only a validator that reads the whole store can. \
+         *Subject* says what it constrains: the metadata of a `store`, or the behaviour of an \
+         `implementation` (no store can break those; the reference implementation's own tests cover \
+         them). The last column lists the conformance cases that exercise the requirement, invalid \
+         cases first.\n\n",
+    );
+    s.push_str(
+        "This page is generated by `cargo xtask rules`; a test fails when it is out of date.\n\n",
+    );
+    for class in [Class::Core, Class::Discovery, Class::External] {
+        let rules: Vec<Rule> = Rule::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.info().class == class)
+            .collect();
+        s.push_str(&format!("## Class `{}`\n\n", class.as_str()));
+        s.push_str("| ID | keyword | level | subject | requirement | conformance cases |\n");
+        s.push_str("|---|---|---|---|---|---|\n");
+        for rule in rules {
+            let info = rule.info();
+            let id_cell = match chapters.get(info.id) {
+                Some(ch) => {
+                    let html = ch.trim_end_matches(".md").to_string() + ".html";
+                    format!("[`{}`](../{html}#{})", info.id, anchor(info.id))
+                }
+                None => format!("`{}`", info.id),
+            };
+            let mut exercising: Vec<&Case> = cases
+                .iter()
+                .filter(|c| c.rules.iter().any(|r| r == info.id))
+                .collect();
+            exercising.sort_by_key(|c| (c.valid, c.folder.clone()));
+            let cases_cell = if exercising.is_empty() {
+                "none".to_string()
+            } else {
+                exercising
+                    .iter()
+                    .map(|c| format!("[{}]({REPOSITORY_TREE}/conformance/{})", c.folder, c.folder))
+                    .collect::<Vec<_>>()
+                    .join("<br>")
+            };
+            s.push_str(&format!(
+                "| {id_cell} | {} | {} | {} | {} | {cases_cell} |\n",
+                info.keyword.as_str(),
+                info.level.as_str(),
+                match info.subject {
+                    zarr_links_model::rules::Subject::Store => "store",
+                    zarr_links_model::rules::Subject::Implementation => "implementation",
+                },
+                cell(info.summary),
+            ));
+        }
+        s.push('\n');
+    }
+    let unknown: Vec<String> = cases
+        .iter()
+        .flat_map(|c| {
+            c.rules
+                .iter()
+                .filter(|r| !known.contains(r.as_str()))
+                .map(move |r| format!("`{r}` in {}", c.folder))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        s.push_str("## IDs named by cases but not in the registry\n\n");
+        for u in unknown {
+            s.push_str(&format!("- {u}\n"));
+        }
+        s.push('\n');
+    }
+    Ok(s)
+}
