@@ -402,13 +402,13 @@ RULES = {
         "links.declaration.required", "links.declaration.cmo", "links.relationships.array",
         "links.link.target", "links.link.type", "links.link.fields", "links.target.form",
         "links.target.resolves", "links.kind.quality-for", "links.index.object", "links.index.path",
-        "links.index.on-group", "links.index.resolves", "links.index.root", "links.target.uri",
+        "links.index.on-group", "links.index.resolves", "links.target.uri",
     ],
     "climate": [
         "links.declaration.required", "links.declaration.cmo", "links.relationships.array",
         "links.link.target", "links.link.type", "links.link.fields", "links.target.form",
         "links.target.resolves", "links.kind.quality-for", "links.index.object", "links.index.path",
-        "links.index.resolves", "links.index.root", "links.target.uri",
+        "links.index.resolves", "links.target.uri",
     ],
 }
 

@@ -69,8 +69,39 @@ class Group:
 
 
 def dumps(doc: Any) -> str:
-    """Pretty JSON, 2-space indent, non-ASCII kept as is, trailing newline."""
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    """Pretty JSON, 2-space indent, non-ASCII kept as is, trailing newline.
+
+    Short arrays of numbers and short strings stay on one line, so that
+    `shape`, `chunk_shape` and `dimension_names` read as they do in the Zarr
+    specification.
+    """
+    return _fmt(doc, 0) + "\n"
+
+
+def _inline_ok(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and all(isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in value)
+        and len(json.dumps(value, ensure_ascii=False)) <= 60
+    )
+
+
+def _fmt(value: Any, level: int) -> str:
+    pad = "  " * (level + 1)
+    end = "  " * level
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_fmt(v, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + end + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        if _inline_ok(value):
+            return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        items = [pad + _fmt(v, level + 1) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + end + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def v3_doc(node: Array | Group) -> dict:
