@@ -334,6 +334,38 @@ pub fn rules_page(root: &Path) -> Result<String, String> {
         }
         s.push('\n');
     }
+    // The two level lists, included into validation.md through mdbook anchors.
+    // They hold no links (the including page sits in another folder) and
+    // write keywords as code (a mention, not a use).
+    s.push_str("## By level\n\n");
+    for (level, anchor_name, title) in [
+        (
+            zarr_links_model::rules::Level::Schema,
+            "schema-level",
+            "Decided by the JSON Schemas (`schema`)",
+        ),
+        (
+            zarr_links_model::rules::Level::Hierarchy,
+            "hierarchy-level",
+            "Decided only by a whole-store validator (`hierarchy`)",
+        ),
+    ] {
+        s.push_str(&format!("### {title}\n\n<!-- ANCHOR: {anchor_name} -->\n"));
+        for rule in Rule::ALL.iter().filter(|r| r.info().level == level) {
+            let info = rule.info();
+            let subject = match info.subject {
+                zarr_links_model::rules::Subject::Store => "",
+                zarr_links_model::rules::Subject::Implementation => ", implementation",
+            };
+            s.push_str(&format!(
+                "- `{}` (`{}`, `{}`{subject})\n",
+                info.id,
+                info.keyword.as_str(),
+                info.class.as_str()
+            ));
+        }
+        s.push_str(&format!("<!-- ANCHOR_END: {anchor_name} -->\n\n"));
+    }
     let unknown: Vec<String> = cases
         .iter()
         .flat_map(|c| {
