@@ -1,16 +1,133 @@
-//! `zarr-links validate` (placeholder until its issue lands).
+//! `zarr-links validate`: check a whole store against the convention.
+//!
+//! Spec: <https://zarr-links.github.io/zarr-links/validation.html>
 
+use std::io::Write;
 use std::process::ExitCode;
 
+use anstyle::{AnsiColor, Style};
+use zarr_links_model::Severity;
+use zarr_links_validator::{validate_path, Finding, Report};
+
+/// How to print the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Findings grouped by node, then a summary line (coloured on a terminal).
+    Text,
+    /// One JSON object: `valid`, `findings` and the counts.
+    Json,
+}
+
 /// Arguments of `zarr-links validate`.
+///
+/// Exit status: 0 valid (warnings allowed), 1 invalid, 2 the store could not
+/// be read or the command line was wrong.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The store's root directory.
+    /// The store's root directory (Zarr v2 or v3, consolidated or not). A
+    /// directory inside a store is refused with the root it belongs to.
     pub store: std::path::PathBuf,
+    /// Output format: `text` for people, `json` for tools.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Runs the command.
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("zarr-links validate: not implemented yet");
-    ExitCode::from(2)
+pub fn run(args: Args) -> ExitCode {
+    let report = match validate_path(&args.store) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("zarr-links validate: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = anstream::stdout().lock();
+    let written = match args.format {
+        Format::Json => serde_json::to_string_pretty(&report)
+            .map_err(std::io::Error::other)
+            .and_then(|s| writeln!(out, "{s}")),
+        Format::Text => write_text(&mut out, &report),
+    };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("zarr-links validate: cannot write the report: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if report.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn location(f: &Finding) -> String {
+    match (&f.file, f.pointer.is_empty()) {
+        (Some(file), true) => file.clone(),
+        (Some(file), false) => format!("{file}#{}", f.pointer),
+        (None, _) => f.pointer.clone(),
+    }
+}
+
+/// Writes the text report: a header, findings grouped by node, a summary.
+/// Styles are ANSI codes that `anstream` strips when stdout is not a terminal.
+pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+    let bold = Style::new().bold();
+    let err = AnsiColor::Red.on_default().bold();
+    let warn = AnsiColor::Yellow.on_default().bold();
+    let dim = Style::new().dimmed();
+    let good = AnsiColor::Green.on_default().bold();
+    writeln!(
+        out,
+        "{bold}checking{bold:#} {} (Zarr v{}{}, {})",
+        report.store,
+        report.zarr_format,
+        if report.consolidated { ", consolidated metadata" } else { "" },
+        plural(report.nodes, "node", "nodes")
+    )?;
+    let mut current: Option<&str> = None;
+    for f in &report.findings {
+        if current != Some(f.node.as_str()) {
+            writeln!(out)?;
+            writeln!(out, "{bold}{}{bold:#}", f.node)?;
+            current = Some(f.node.as_str());
+        }
+        let style = if f.severity == Severity::Error { err } else { warn };
+        writeln!(
+            out,
+            "  {style}{}[{}]{style:#} {}: {}",
+            f.severity.as_str(),
+            f.rule,
+            location(f),
+            f.message
+        )?;
+        if let Some(h) = &f.hint {
+            writeln!(out, "    {dim}hint:{dim:#} {h}")?;
+        }
+    }
+    writeln!(out)?;
+    if !report.convention_used {
+        writeln!(out, "the convention is not in use: no node carries a `links:` attribute")?;
+    }
+    let nodes_with = {
+        let mut v: Vec<&str> = report.findings.iter().map(|f| f.node.as_str()).collect();
+        v.dedup();
+        v.len()
+    };
+    let verdict = if report.valid {
+        format!("{good}valid{good:#}")
+    } else {
+        format!("{err}invalid{err:#}")
+    };
+    writeln!(
+        out,
+        "{verdict}: {}, {} in {}",
+        plural(report.errors, "error", "errors"),
+        plural(report.warnings, "warning", "warnings"),
+        plural(nodes_with, "node", "nodes")
+    )
 }

@@ -158,6 +158,8 @@ struct Probe {
     docs: Vec<(String, Value)>,
     /// The whole parsed v3 document of the root (for its consolidated metadata).
     root_doc: Option<Map<String, Value>>,
+    /// Keys that exist but could not be read or parsed.
+    broken: Vec<String>,
     problems: Vec<Problem>,
 }
 
@@ -173,6 +175,7 @@ impl Probe {
             },
             docs: Vec::new(),
             root_doc: None,
+            broken: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -204,10 +207,14 @@ impl Probe {
                 for (m, h) in parsed.issues {
                     self.problem(Rule::StoreMetadata, key, "", m, h);
                 }
+                if parsed.object.is_none() {
+                    self.broken.push(key.to_string());
+                }
                 parsed.object.map(Some).ok_or(())
             }
             Err(e) => {
                 self.problem(e.rule(), key, "", e.detail(), None);
+                self.broken.push(key.to_string());
                 Err(())
             }
         }
@@ -478,7 +485,9 @@ pub fn load(store: &dyn Store) -> Result<Loaded, OpenError> {
             let mut on_disk: BTreeMap<String, Value> = BTreeMap::new();
             let mut disk_nodes: BTreeSet<NodePath> = BTreeSet::new();
             let mut disk_unreadable: BTreeSet<NodePath> = BTreeSet::new();
+            let mut broken: BTreeSet<String> = BTreeSet::new();
             for probe in walked.probes {
+                broken.extend(probe.broken);
                 problems.extend(probe.problems);
                 if matches!(probe.kind, Some(None)) {
                     disk_unreadable.insert(probe.path.clone());
@@ -492,6 +501,7 @@ pub fn load(store: &dyn Store) -> Result<Loaded, OpenError> {
                 &on_disk,
                 &disk_nodes,
                 &disk_unreadable,
+                &broken,
                 &mut problems,
             );
             for node in c.nodes {
@@ -663,6 +673,9 @@ fn push_probe(c: &mut Consolidated, probe: Probe) {
     }
 }
 
+/// A v2 node in consolidated metadata: has `.zgroup`, has `.zarray`, its `.zattrs` (key, value).
+type V2Entry = (bool, bool, Option<(String, Value)>);
+
 fn v2_consolidated(store: &dyn Store, problems: &mut Vec<Problem>) -> Option<Consolidated> {
     let key = ".zmetadata".to_string();
     let mut probe = Probe::new(NodePath::root(), key.clone(), "");
@@ -702,7 +715,7 @@ fn v2_consolidated(store: &dyn Store, problems: &mut Vec<Problem>) -> Option<Con
         problems: Vec::new(),
     };
     // Group the entries by node.
-    let mut by_node: BTreeMap<NodePath, (bool, bool, Option<(String, Value)>)> = BTreeMap::new();
+    let mut by_node: BTreeMap<NodePath, V2Entry> = BTreeMap::new();
     for (k, v) in metadata {
         let (prefix, file) = match k.rfind('/') {
             Some(i) => (&k[..i], &k[i + 1..]),
@@ -815,7 +828,7 @@ fn first_difference(a: &Value, b: &Value) -> Option<String> {
     }
 }
 
-fn at<'a>(v: &'a Value, pointer: &str) -> String {
+fn at(v: &Value, pointer: &str) -> String {
     match v.pointer(pointer) {
         None => "nothing".to_string(),
         Some(x) => {
@@ -835,6 +848,7 @@ fn compare_consolidated(
     on_disk: &BTreeMap<String, Value>,
     disk_nodes: &BTreeSet<NodePath>,
     disk_unreadable: &BTreeSet<NodePath>,
+    broken: &BTreeSet<String>,
     problems: &mut Vec<Problem>,
 ) {
     let strip = |v: &Value| -> Value {
@@ -860,7 +874,7 @@ fn compare_consolidated(
     };
     for (k, cv) in &c.docs {
         let node = node_of(k);
-        if disk_unreadable.contains(&node) {
+        if disk_unreadable.contains(&node) || broken.contains(k) {
             continue;
         }
         let problem = match on_disk.get(k) {
