@@ -18,7 +18,8 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         if check {
             stale.push(name);
         } else {
-            std::fs::write(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, &text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             println!("wrote schema/{name}");
         }
     }

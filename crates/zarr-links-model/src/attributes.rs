@@ -39,10 +39,18 @@ pub struct LinksAttributes {
     #[schemars(schema_with = "conventions_schema")]
     pub zarr_conventions: Option<Vec<ConventionMetadata>>,
     /// The links stated on this node, each read as "this node `<type>` `<target>`".
-    #[serde(rename = "links:relationships", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "links:relationships",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub relationships: Option<Vec<Link>>,
     /// A discovery index. Groups only.
-    #[serde(rename = "links:index", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "links:index",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub index: Option<LinksIndex>,
     /// Every other attribute, untouched.
     #[serde(flatten)]

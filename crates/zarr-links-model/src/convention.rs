@@ -15,7 +15,8 @@ pub const SCHEMA_URL: &str = "https://zarr-links.github.io/zarr-links/schema/lin
 /// The recommended `spec_url` of the CMO.
 pub const SPEC_URL: &str = "https://zarr-links.github.io/zarr-links/";
 /// The recommended `description` of the CMO.
-pub const DESCRIPTION: &str = "Typed links between arrays and groups, and an index for discovering them";
+pub const DESCRIPTION: &str =
+    "Typed links between arrays and groups, and an index for discovering them";
 
 /// A Convention Metadata Object: one entry of `attributes.zarr_conventions`.
 ///

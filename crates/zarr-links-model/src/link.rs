@@ -16,7 +16,15 @@ pub const MEDIA_TYPE_PATTERN: &str =
 
 /// The link members this specification defines. Any other member is an
 /// extension and should carry a prefix such as `ext:`.
-pub const LINK_FIELDS: &[&str] = &["target", "type", "description", "title", "media_type", "role", "protocol"];
+pub const LINK_FIELDS: &[&str] = &[
+    "target",
+    "type",
+    "description",
+    "title",
+    "media_type",
+    "role",
+    "protocol",
+];
 
 /// A typed link from the node that carries it to a target.
 ///

@@ -10,7 +10,9 @@ use serde_json::{Map, Value};
 use crate::attributes::{LinksAttributes, INDEX};
 
 /// The kind of a Zarr node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum NodeKind {
     /// A group: a node with children.
@@ -58,7 +60,8 @@ fn zarr_format_schema(_: &mut SchemaGenerator) -> Schema {
 /// `links:index` may only appear on groups.
 fn index_only_on_groups(schema: &mut Schema) {
     let is_array = json_schema!({ "required": ["node_type"], "properties": { "node_type": { "const": "array" } } });
-    let no_index = json_schema!({ "properties": { "attributes": { "not": { "required": [INDEX] } } } });
+    let no_index =
+        json_schema!({ "properties": { "attributes": { "not": { "required": [INDEX] } } } });
     schema.insert("if".into(), is_array.to_value());
     schema.insert("then".into(), no_index.to_value());
 }

@@ -303,7 +303,9 @@ pub fn parse_target(s: &str) -> Result<Target, TargetError> {
         return Err(TargetError::Path(PathError::Empty));
     }
     if s.starts_with('/') {
-        return NodePath::parse(s).map(Target::InStore).map_err(TargetError::Path);
+        return NodePath::parse(s)
+            .map(Target::InStore)
+            .map_err(TargetError::Path);
     }
     match scheme_len(s) {
         Some(n) => check_uri(s, n).map(|()| Target::External(s.to_string())),
@@ -324,7 +326,10 @@ mod tests {
     fn paths() {
         assert_eq!(NodePath::parse("/").unwrap(), NodePath::root());
         assert_eq!(NodePath::parse("/a/b").unwrap().as_str(), "/a/b");
-        assert_eq!(NodePath::parse("/a/..b/.c/...").unwrap().as_str(), "/a/..b/.c/...");
+        assert_eq!(
+            NodePath::parse("/a/..b/.c/...").unwrap().as_str(),
+            "/a/..b/.c/..."
+        );
         assert_eq!(NodePath::parse("a/b"), Err(PathError::NotAbsolute));
         assert_eq!(NodePath::parse("/a//b"), Err(PathError::EmptySegment));
         assert_eq!(NodePath::parse("/a/"), Err(PathError::EmptySegment));
@@ -352,18 +357,33 @@ mod tests {
 
     #[test]
     fn targets() {
-        assert!(matches!(parse_target("s3://bucket/l1c.zarr#/measurements/b04"), Ok(Target::External(_))));
-        assert!(matches!(parse_target("urn:ogc:def:crs:EPSG::4326"), Ok(Target::External(_))));
+        assert!(matches!(
+            parse_target("s3://bucket/l1c.zarr#/measurements/b04"),
+            Ok(Target::External(_))
+        ));
+        assert!(matches!(
+            parse_target("urn:ogc:def:crs:EPSG::4326"),
+            Ok(Target::External(_))
+        ));
         assert_eq!(parse_target("B04"), Err(TargetError::Relative));
         assert_eq!(parse_target("./B04"), Err(TargetError::Relative));
         assert_eq!(parse_target("../B04"), Err(TargetError::Relative));
         assert_eq!(parse_target("https:"), Err(TargetError::UriIncomplete));
-        assert_eq!(parse_target("https://x/a%2"), Err(TargetError::UriIncomplete));
+        assert_eq!(
+            parse_target("https://x/a%2"),
+            Err(TargetError::UriIncomplete)
+        );
         assert_eq!(
             parse_target("https://x/my file"),
-            Err(TargetError::Uri { offset: 12, found: ' ' })
+            Err(TargetError::Uri {
+                offset: 12,
+                found: ' '
+            })
         );
-        assert_eq!(parse_target("/a/../../x").unwrap_err().rule(), Rule::TargetEscape);
+        assert_eq!(
+            parse_target("/a/../../x").unwrap_err().rule(),
+            Rule::TargetEscape
+        );
         assert_eq!(parse_target("").unwrap_err().rule(), Rule::LinkTarget);
     }
 }

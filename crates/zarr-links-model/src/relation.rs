@@ -77,28 +77,127 @@ impl fmt::Display for CoreRelation {
 ///
 /// They are compared exactly, in the registry's lowercase spelling.
 pub const IANA_RELATIONS: &[&str] = &[
-    "about", "acl", "alternate", "amphtml", "appendix", "apple-touch-icon",
-    "apple-touch-startup-image", "archives", "author", "blocked-by", "bookmark",
-    "canonical", "chapter", "cite-as", "collection", "contents", "convertedfrom",
-    "copyright", "create-form", "current", "describedby", "describes", "disclosure",
-    "dns-prefetch", "duplicate", "edit", "edit-form", "edit-media", "enclosure",
-    "external", "first", "glossary", "help", "hosts", "hub", "icon", "index",
-    "intervalafter", "intervalbefore", "intervalcontains", "intervaldisjoint",
-    "intervalduring", "intervalequals", "intervalfinishedby", "intervalfinishes",
-    "intervalin", "intervalmeets", "intervalmetby", "intervaloverlappedby",
-    "intervaloverlaps", "intervalstartedby", "intervalstarts", "item", "last",
-    "latest-version", "license", "linkset", "lrdd", "manifest", "mask-icon",
-    "media-feed", "memento", "micropub", "modulepreload", "monitor", "monitor-group",
-    "next", "next-archive", "nofollow", "noopener", "noreferrer", "opener",
-    "openid2.local_id", "openid2.provider", "original", "p3pv1", "payment",
-    "pingback", "preconnect", "predecessor-version", "prefetch", "preload",
-    "prerender", "prev", "preview", "previous", "prev-archive", "privacy-policy",
-    "profile", "publication", "related", "restconf", "replies", "ruleinput",
-    "search", "section", "self", "service", "service-desc", "service-doc",
-    "service-meta", "siptrunkingcapability", "sponsored", "start", "status",
-    "stylesheet", "subsection", "successor-version", "sunset", "tag",
-    "terms-of-service", "timegate", "timemap", "type", "ugc", "up",
-    "version-history", "via", "webmention", "working-copy", "working-copy-of",
+    "about",
+    "acl",
+    "alternate",
+    "amphtml",
+    "appendix",
+    "apple-touch-icon",
+    "apple-touch-startup-image",
+    "archives",
+    "author",
+    "blocked-by",
+    "bookmark",
+    "canonical",
+    "chapter",
+    "cite-as",
+    "collection",
+    "contents",
+    "convertedfrom",
+    "copyright",
+    "create-form",
+    "current",
+    "describedby",
+    "describes",
+    "disclosure",
+    "dns-prefetch",
+    "duplicate",
+    "edit",
+    "edit-form",
+    "edit-media",
+    "enclosure",
+    "external",
+    "first",
+    "glossary",
+    "help",
+    "hosts",
+    "hub",
+    "icon",
+    "index",
+    "intervalafter",
+    "intervalbefore",
+    "intervalcontains",
+    "intervaldisjoint",
+    "intervalduring",
+    "intervalequals",
+    "intervalfinishedby",
+    "intervalfinishes",
+    "intervalin",
+    "intervalmeets",
+    "intervalmetby",
+    "intervaloverlappedby",
+    "intervaloverlaps",
+    "intervalstartedby",
+    "intervalstarts",
+    "item",
+    "last",
+    "latest-version",
+    "license",
+    "linkset",
+    "lrdd",
+    "manifest",
+    "mask-icon",
+    "media-feed",
+    "memento",
+    "micropub",
+    "modulepreload",
+    "monitor",
+    "monitor-group",
+    "next",
+    "next-archive",
+    "nofollow",
+    "noopener",
+    "noreferrer",
+    "opener",
+    "openid2.local_id",
+    "openid2.provider",
+    "original",
+    "p3pv1",
+    "payment",
+    "pingback",
+    "preconnect",
+    "predecessor-version",
+    "prefetch",
+    "preload",
+    "prerender",
+    "prev",
+    "preview",
+    "previous",
+    "prev-archive",
+    "privacy-policy",
+    "profile",
+    "publication",
+    "related",
+    "restconf",
+    "replies",
+    "ruleinput",
+    "search",
+    "section",
+    "self",
+    "service",
+    "service-desc",
+    "service-doc",
+    "service-meta",
+    "siptrunkingcapability",
+    "sponsored",
+    "start",
+    "status",
+    "stylesheet",
+    "subsection",
+    "successor-version",
+    "sunset",
+    "tag",
+    "terms-of-service",
+    "timegate",
+    "timemap",
+    "type",
+    "ugc",
+    "up",
+    "version-history",
+    "via",
+    "webmention",
+    "working-copy",
+    "working-copy-of",
 ];
 
 /// The `type` of a link.
@@ -164,7 +263,8 @@ impl RelationType {
         if let Some(r) = IANA_RELATIONS.iter().find(|r| **r == s) {
             return Ok(RelationType::Registered(r));
         }
-        if crate::path::parse_target(s).is_ok_and(|t| matches!(t, crate::path::Target::External(_))) {
+        if crate::path::parse_target(s).is_ok_and(|t| matches!(t, crate::path::Target::External(_)))
+        {
             return Ok(RelationType::Extension(s.to_string()));
         }
         let lower = s.to_ascii_lowercase().replace('-', "_");
@@ -245,9 +345,15 @@ mod tests {
     #[test]
     fn vocabulary() {
         for c in CoreRelation::ALL {
-            assert_eq!(RelationType::parse(c.as_str()).unwrap(), RelationType::Core(c));
+            assert_eq!(
+                RelationType::parse(c.as_str()).unwrap(),
+                RelationType::Core(c)
+            );
         }
-        assert!(matches!(RelationType::parse("alternate"), Ok(RelationType::Registered("alternate"))));
+        assert!(matches!(
+            RelationType::parse("alternate"),
+            Ok(RelationType::Registered("alternate"))
+        ));
         assert!(matches!(
             RelationType::parse("http://www.w3.org/ns/prov#wasDerivedFrom"),
             Ok(RelationType::Extension(_))
@@ -256,7 +362,12 @@ mod tests {
         assert_eq!(e.suggestion, Some("describedby"));
         let e = RelationType::parse("derivedFrom").unwrap_err();
         assert_eq!(e.suggestion, Some("derived_from"));
-        assert_eq!(RelationType::parse("bogus_relation_name").unwrap_err().suggestion, None);
+        assert_eq!(
+            RelationType::parse("bogus_relation_name")
+                .unwrap_err()
+                .suggestion,
+            None
+        );
         assert!(RelationType::parse("").is_err());
     }
 

@@ -363,7 +363,10 @@ pub fn parse_markers(markdown: &str) -> Vec<Marker> {
                     j += 1;
                 }
                 let mut para = Vec::new();
-                while j < lines.len() && !lines[j].trim().is_empty() && marker_id(lines[j].trim()).is_none() {
+                while j < lines.len()
+                    && !lines[j].trim().is_empty()
+                    && marker_id(lines[j].trim()).is_none()
+                {
                     para.push(lines[j].trim());
                     j += 1;
                 }
@@ -383,9 +386,9 @@ pub fn parse_markers(markdown: &str) -> Vec<Marker> {
 pub fn marker_id(line: &str) -> Option<&str> {
     let id = line.strip_prefix("r[")?.strip_suffix(']')?;
     let ok = !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '_');
+        && id.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '_'
+        });
     ok.then_some(id)
 }
 
@@ -401,7 +404,10 @@ mod tests {
             let id = rule.id();
             assert!(seen.insert(id), "duplicate rule id {id}");
             assert!(id.starts_with("links."), "{id} lacks the links. prefix");
-            assert!(marker_id(&format!("r[{id}]")).is_some(), "{id} is not a valid marker id");
+            assert!(
+                marker_id(&format!("r[{id}]")).is_some(),
+                "{id} is not a valid marker id"
+            );
             assert_eq!(Rule::from_id(id), Some(*rule));
         }
     }
@@ -421,7 +427,8 @@ mod tests {
 
     #[test]
     fn markers_are_found_outside_code_only() {
-        let md = "# T\n\nr[links.a.b]\nText MUST hold.\nMore.\n\n```\nr[links.in.code]\n```\nr[Bad]\n";
+        let md =
+            "# T\n\nr[links.a.b]\nText MUST hold.\nMore.\n\n```\nr[links.in.code]\n```\nr[Bad]\n";
         let m = parse_markers(md);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].id, "links.a.b");

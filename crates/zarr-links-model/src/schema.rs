@@ -64,7 +64,10 @@ fn strip_null(v: &mut Value) {
 fn finish(mut schema: schemars::Schema, file: &str, title: &str) -> Value {
     let obj = schema.ensure_object();
     let mut out = serde_json::Map::new();
-    out.insert("$schema".into(), "http://json-schema.org/draft-07/schema#".into());
+    out.insert(
+        "$schema".into(),
+        "http://json-schema.org/draft-07/schema#".into(),
+    );
     out.insert("$id".into(), format!("{SCHEMA_BASE_URL}{file}").into());
     out.insert("title".into(), title.into());
     for (k, v) in std::mem::take(obj) {
@@ -83,7 +86,11 @@ pub fn attributes_schema() -> Value {
     let mut g = generator();
     LinksAttributes::register(&mut g);
     let root = g.into_root_schema_for::<LinksAttributes>();
-    finish(root, ATTRIBUTES_SCHEMA_FILE, "GeoZarr Linked Datasets: node attributes")
+    finish(
+        root,
+        ATTRIBUTES_SCHEMA_FILE,
+        "GeoZarr Linked Datasets: node attributes",
+    )
 }
 
 /// The schema of a whole Zarr v3 node document (`zarr.json`).
@@ -91,18 +98,25 @@ pub fn node_schema() -> Value {
     let mut g = generator();
     LinksAttributes::register(&mut g);
     let root = g.into_root_schema_for::<NodeDocument>();
-    finish(root, NODE_SCHEMA_FILE, "GeoZarr Linked Datasets: Zarr v3 node document")
+    finish(
+        root,
+        NODE_SCHEMA_FILE,
+        "GeoZarr Linked Datasets: Zarr v3 node document",
+    )
 }
 
 /// Both schemas as `(file name, pretty JSON text with a final newline)`, in
 /// the form committed under `schema/`.
 pub fn schema_files() -> Vec<(&'static str, String)> {
-    [(NODE_SCHEMA_FILE, node_schema()), (ATTRIBUTES_SCHEMA_FILE, attributes_schema())]
-        .into_iter()
-        .map(|(name, v)| {
-            let mut text = serde_json::to_string_pretty(&v).expect("a schema serialises");
-            text.push('\n');
-            (name, text)
-        })
-        .collect()
+    [
+        (NODE_SCHEMA_FILE, node_schema()),
+        (ATTRIBUTES_SCHEMA_FILE, attributes_schema()),
+    ]
+    .into_iter()
+    .map(|(name, v)| {
+        let mut text = serde_json::to_string_pretty(&v).expect("a schema serialises");
+        text.push('\n');
+        (name, text)
+    })
+    .collect()
 }

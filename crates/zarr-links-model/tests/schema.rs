@@ -93,40 +93,100 @@ fn accepts_attributes_without_the_convention() {
 fn rejects_each_defect() {
     let v = attrs();
     let cases = [
-        ("missing target", with_links(json!([{"type": "quality_for"}]))),
-        ("empty target", with_links(json!([{"target": "", "type": "quality_for"}]))),
-        ("non-string target", with_links(json!([{"target": 4, "type": "quality_for"}]))),
-        ("unknown type", with_links(json!([{"target": "/a", "type": "quality-for"}]))),
+        (
+            "missing target",
+            with_links(json!([{"type": "quality_for"}])),
+        ),
+        (
+            "empty target",
+            with_links(json!([{"target": "", "type": "quality_for"}])),
+        ),
+        (
+            "non-string target",
+            with_links(json!([{"target": 4, "type": "quality_for"}])),
+        ),
+        (
+            "unknown type",
+            with_links(json!([{"target": "/a", "type": "quality-for"}])),
+        ),
         ("missing type", with_links(json!([{"target": "/a"}]))),
-        ("relationships as object", with_links(json!({"target": "/a", "type": "quality_for"}))),
-        ("index as array", json!({"zarr_conventions": [cmo()], "links:index": ["/a"]})),
+        (
+            "relationships as object",
+            with_links(json!({"target": "/a", "type": "quality_for"})),
+        ),
+        (
+            "index as array",
+            json!({"zarr_conventions": [cmo()], "links:index": ["/a"]}),
+        ),
         (
             "legacy string-list zarr_conventions",
             json!({"zarr_conventions": [CONVENTION_UUID], "links:relationships": [{"target": "/a", "type": "same_as"}]}),
         ),
-        ("legacy string without links attributes", json!({"zarr_conventions": [CONVENTION_UUID]})),
+        (
+            "legacy string without links attributes",
+            json!({"zarr_conventions": [CONVENTION_UUID]}),
+        ),
         ("no declaration", json!({"links:relationships": []})),
-        ("declaration by name only", json!({"zarr_conventions": [{"name": "links:"}], "links:index": {}})),
+        (
+            "declaration by name only",
+            json!({"zarr_conventions": [{"name": "links:"}], "links:index": {}}),
+        ),
         (
             "extra member in the CMO",
             json!({"zarr_conventions": [{"uuid": CONVENTION_UUID, "version": "1"}], "links:index": {}}),
         ),
-        ("relative target", with_links(json!([{"target": "bands/B04", "type": "same_as"}]))),
-        ("escaping target", with_links(json!([{"target": "/../x", "type": "same_as"}]))),
-        ("dot segment", with_links(json!([{"target": "/a/./b", "type": "same_as"}]))),
-        ("trailing slash", with_links(json!([{"target": "/a/", "type": "same_as"}]))),
-        ("URI with a space", with_links(json!([{"target": "https://x.org/a b", "type": "describedby"}]))),
-        ("bad media type", with_links(json!([{"target": "https://x.org/a", "type": "describedby", "media_type": "html"}]))),
-        ("null description", with_links(json!([{"target": "/a", "type": "same_as", "description": null}]))),
-        ("index entry is a URI", json!({"zarr_conventions": [cmo()], "links:index": {"docs": ["https://x.org"]}})),
-        ("index entry repeated", json!({"zarr_conventions": [cmo()], "links:index": {"b": ["/a", "/a"]}})),
-        ("empty category name", json!({"zarr_conventions": [cmo()], "links:index": {"": ["/a"]}})),
+        (
+            "relative target",
+            with_links(json!([{"target": "bands/B04", "type": "same_as"}])),
+        ),
+        (
+            "escaping target",
+            with_links(json!([{"target": "/../x", "type": "same_as"}])),
+        ),
+        (
+            "dot segment",
+            with_links(json!([{"target": "/a/./b", "type": "same_as"}])),
+        ),
+        (
+            "trailing slash",
+            with_links(json!([{"target": "/a/", "type": "same_as"}])),
+        ),
+        (
+            "URI with a space",
+            with_links(json!([{"target": "https://x.org/a b", "type": "describedby"}])),
+        ),
+        (
+            "bad media type",
+            with_links(
+                json!([{"target": "https://x.org/a", "type": "describedby", "media_type": "html"}]),
+            ),
+        ),
+        (
+            "null description",
+            with_links(json!([{"target": "/a", "type": "same_as", "description": null}])),
+        ),
+        (
+            "index entry is a URI",
+            json!({"zarr_conventions": [cmo()], "links:index": {"docs": ["https://x.org"]}}),
+        ),
+        (
+            "index entry repeated",
+            json!({"zarr_conventions": [cmo()], "links:index": {"b": ["/a", "/a"]}}),
+        ),
+        (
+            "empty category name",
+            json!({"zarr_conventions": [cmo()], "links:index": {"": ["/a"]}}),
+        ),
     ];
     for (what, doc) in cases {
         assert!(!v.is_valid(&doc), "attributes schema accepted: {what}");
     }
-    let array_with_index = json!({"zarr_format": 3, "node_type": "array", "attributes": seed_index()});
-    assert!(!node().is_valid(&array_with_index), "node schema accepted an index on an array");
+    let array_with_index =
+        json!({"zarr_format": 3, "node_type": "array", "attributes": seed_index()});
+    assert!(
+        !node().is_valid(&array_with_index),
+        "node schema accepted an index on an array"
+    );
     assert!(!node().is_valid(&json!({"zarr_format": 2, "node_type": "group"})));
 }
 
@@ -135,13 +195,40 @@ fn rejects_each_defect() {
 fn target_patterns_agree_with_the_parser() {
     let v = attrs();
     let targets = [
-        "/", "/a", "/a/b", "/.a", "/..a", "/...", "/a b", "/température", "/a/.", "/a/..", "/.", "//",
-        "/a//b", "a", "./a", "../a", "C:\\x", "https://example.org/a?b=c#d", "s3://bucket/x.zarr#/a/b",
-        "https:", "https://x/%zz", "https://x/%2F", "urn:x:y", "mailto:a@b.org", "1http://x", "http://x/é",
+        "/",
+        "/a",
+        "/a/b",
+        "/.a",
+        "/..a",
+        "/...",
+        "/a b",
+        "/température",
+        "/a/.",
+        "/a/..",
+        "/.",
+        "//",
+        "/a//b",
+        "a",
+        "./a",
+        "../a",
+        "C:\\x",
+        "https://example.org/a?b=c#d",
+        "s3://bucket/x.zarr#/a/b",
+        "https:",
+        "https://x/%zz",
+        "https://x/%2F",
+        "urn:x:y",
+        "mailto:a@b.org",
+        "1http://x",
+        "http://x/é",
         "https://x/<a>",
     ];
     for t in targets {
         let doc = with_links(json!([{"target": t, "type": "same_as"}]));
-        assert_eq!(v.is_valid(&doc), parse_target(t).is_ok(), "schema and parser disagree on {t:?}");
+        assert_eq!(
+            v.is_valid(&doc),
+            parse_target(t).is_ok(),
+            "schema and parser disagree on {t:?}"
+        );
     }
 }
