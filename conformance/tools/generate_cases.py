@@ -480,6 +480,16 @@ twin("invalid/targets/self_link",
      lambda: simple_tree([link("/bands/b04", "quality_for")],
                          **{"/bands/b04": band(L(link("/bands/b04", "derived_from")))}))
 
+case("invalid/targets/resolved_from_root",
+     "A mask in /quality names /b04: the band is /quality/b04, but targets resolve from the root, never from the declaring group",
+     ["links.target.resolves"], "hierarchy",
+     {
+         "/": indexed_root(bands=["/quality/b04"], quality=["/quality/b04_mask"]),
+         "/quality": Group(),
+         "/quality/b04": band(),
+         "/quality/b04_mask": mask(L(link("/b04", "quality_for"))),
+     })
+
 case("invalid/targets/uri_with_space",
      "An external target containing a space, which RFC 3986 does not allow",
      ["links.target.uri"], "schema",
