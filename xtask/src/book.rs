@@ -27,7 +27,7 @@ pub const RULES_PAGE: &str = "spec/reference/rules.md";
 pub fn run(root: &Path, command: &str, args: &[String]) -> Result<(), String> {
     match command {
         "mdbook-preprocess" => preprocess(args),
-        "rules" => rules(root, args.iter().any(|a| a == "--check")),
+        "book" | "rules" => generate(root, args.iter().any(|a| a == "--check")),
         other => Err(format!("unknown book command {other:?}")),
     }
 }
@@ -147,22 +147,157 @@ struct Case {
     rules: Vec<String>,
 }
 
-fn rules(root: &Path, check: bool) -> Result<(), String> {
-    let text = rules_page(root)?;
-    let path = root.join(RULES_PAGE);
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    if current == text {
-        return Ok(());
-    }
-    if check {
-        return Err(format!(
-            "{RULES_PAGE} is out of date with rules.rs, the book's markers or conformance/*/case.json; \
-             run `cargo xtask rules` and commit the result"
+/// The use-case stores whose trees the use-case pages include:
+/// (store folder under `conformance/`, generated file under `spec/`).
+pub const TREES: &[(&str, &str)] = &[
+    (
+        "valid/use-cases/sentinel2-l2a-v3/store",
+        "spec/use-cases/sentinel2-l2a.tree.txt",
+    ),
+    (
+        "valid/use-cases/climate-model-v3/store",
+        "spec/use-cases/climate-model.tree.txt",
+    ),
+];
+
+/// Every generated file of the book: (path relative to the root, text).
+fn generated_files(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut out = vec![(RULES_PAGE.to_string(), rules_page(root)?)];
+    for (store, file) in TREES {
+        out.push((
+            file.to_string(),
+            store_tree(&root.join("conformance").join(store))?,
         ));
     }
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    println!("wrote {RULES_PAGE}");
-    Ok(())
+    Ok(out)
+}
+
+fn generate(root: &Path, check: bool) -> Result<(), String> {
+    let mut stale = Vec::new();
+    for (rel, text) in generated_files(root)? {
+        let path = root.join(&rel);
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current == text {
+            continue;
+        }
+        if check {
+            stale.push(rel);
+        } else {
+            std::fs::write(&path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!("wrote {rel}");
+        }
+    }
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} out of date with rules.rs, the book's markers or conformance/; \
+             run `cargo xtask book` and commit the result",
+            stale.join(", ")
+        ))
+    }
+}
+
+/// A text picture of a Zarr v3 store's node tree, each node followed by its
+/// declared links. External targets are shortened to `<external>`, or to
+/// `<other store>#/path` when they name a node of another store; more than
+/// three targets of one type are shortened to the first two and a count.
+pub fn store_tree(store: &Path) -> Result<String, String> {
+    fn node(
+        dir: &Path,
+        name: &str,
+        prefix: &str,
+        last: bool,
+        top: bool,
+        out: &mut String,
+    ) -> Result<(), String> {
+        let doc_path = dir.join("zarr.json");
+        let text = std::fs::read_to_string(&doc_path)
+            .map_err(|e| format!("cannot read {}: {e}", doc_path.display()))?;
+        let doc: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not JSON: {e}", doc_path.display()))?;
+        let group = doc.get("node_type").and_then(Value::as_str) == Some("group");
+        let mut links: Vec<(String, Vec<String>)> = Vec::new();
+        if let Some(Value::Array(rels)) = doc.pointer("/attributes/links:relationships") {
+            for l in rels {
+                let ty = l.get("type").and_then(Value::as_str).unwrap_or("?");
+                let ty = if ty.contains(':') {
+                    ty.rsplit(['#', '/']).next().unwrap_or(ty)
+                } else {
+                    ty
+                };
+                let t = l.get("target").and_then(Value::as_str).unwrap_or("?");
+                let t = match t.split_once('#') {
+                    _ if t.starts_with('/') => t.to_string(),
+                    Some((_, frag)) if frag.starts_with('/') => format!("<other store>#{frag}"),
+                    _ => "<external>".to_string(),
+                };
+                match links.iter_mut().find(|(k, _)| k == ty) {
+                    Some((_, v)) => v.push(t),
+                    None => links.push((ty.to_string(), vec![t])),
+                }
+            }
+        }
+        let has_index = doc.pointer("/attributes/links:index").is_some();
+        let label = if top {
+            "/".to_string()
+        } else if group {
+            format!("{name}/")
+        } else {
+            name.to_string()
+        };
+        let branch = if top {
+            ""
+        } else if last {
+            "└── "
+        } else {
+            "├── "
+        };
+        out.push_str(&format!("{prefix}{branch}{label}"));
+        let mut notes: Vec<String> = Vec::new();
+        if has_index {
+            notes.push("links:index".to_string());
+        }
+        for (ty, targets) in &links {
+            let shown = if targets.len() > 3 {
+                format!("{}, … ({} in all)", targets[..2].join(", "), targets.len())
+            } else {
+                targets.join(", ")
+            };
+            notes.push(format!("{ty} {shown}"));
+        }
+        if !notes.is_empty() {
+            out.push_str(&format!("  [{}]", notes.join("; ")));
+        }
+        out.push('\n');
+        let mut children: Vec<String> = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join("zarr.json").is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        children.sort();
+        let child_prefix = if top {
+            String::new()
+        } else {
+            format!("{prefix}{}", if last { "    " } else { "│   " })
+        };
+        for (i, c) in children.iter().enumerate() {
+            node(
+                &dir.join(c),
+                c,
+                &child_prefix,
+                i + 1 == children.len(),
+                false,
+                out,
+            )?;
+        }
+        Ok(())
+    }
+    let mut out = String::new();
+    node(store, "", "", true, true, &mut out)?;
+    Ok(out)
 }
 
 /// Every Markdown file under `dir`, sorted, as paths relative to `dir`.

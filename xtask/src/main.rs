@@ -14,7 +14,9 @@ usage: cargo xtask <command>
 
 commands:
   schema [--check]   regenerate schema/ from the Rust types (--check: only compare)
-  rules [--check]    regenerate spec/reference/rules.md, the rule index (--check: only compare)
+  book [--check]     regenerate the book's generated files: spec/reference/rules.md (the rule
+                     index) and the use-case store trees (--check: only compare)
+  rules [--check]    the same as book
   mdbook-preprocess  the mdbook preprocessor for r[...] requirement markers (used by book.toml)
 ";
 
@@ -30,7 +32,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("schema") => schema::run(&root(), args.iter().any(|a| a == "--check")),
-        Some(cmd @ ("rules" | "mdbook-preprocess")) => book::run(&root(), cmd, &args[1..]),
+        Some(cmd @ ("book" | "rules" | "mdbook-preprocess")) => book::run(&root(), cmd, &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

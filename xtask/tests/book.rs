@@ -1,6 +1,7 @@
 //! Checks on the specification book in `spec/`.
 //!
-//! - the rule index `spec/reference/rules.md` is up to date;
+//! - the generated files (the rule index `spec/reference/rules.md`, the
+//!   use-case store trees) are up to date;
 //! - the mdbook preprocessor renders markers and rejects bad ones;
 //! - every JSON example is included from a tested file in `conformance/` or
 //!   `schema/`, never pasted;
@@ -196,14 +197,14 @@ fn marked_lines(lines: &[String]) -> Vec<bool> {
 // ----- the generated rule index and the preprocessor ------------------------------
 
 #[test]
-fn rule_index_is_up_to_date() {
+fn generated_book_files_are_up_to_date() {
     let out = xtask()
-        .args(["rules", "--check"])
+        .args(["book", "--check"])
         .output()
         .expect("xtask runs");
     assert!(
         out.status.success(),
-        "spec/reference/rules.md is out of date.\nRun `cargo xtask rules` and commit the result.\n{}",
+        "the generated book files are out of date.\nRun `cargo xtask book` and commit the result.\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
 }
