@@ -333,6 +333,54 @@ fn include_path(line: &str) -> Option<&str> {
     Some(inner.split(':').next().unwrap_or(inner))
 }
 
+/// A line range `{{#include file:start:end}}` of a JSON file shows either the
+/// head of the file (from line 1) or exactly one node's `"attributes"` member.
+/// This catches a range that drifted when the file was regenerated.
+fn check_range(line: &str, file: &Path) -> Option<String> {
+    let inner = line
+        .trim()
+        .strip_prefix("{{#include ")?
+        .strip_suffix("}}")?
+        .trim();
+    let parts: Vec<&str> = inner.split(':').collect();
+    if parts.len() == 2 {
+        return Some(format!(
+            "anchor `{}` in a JSON file; use a line range",
+            parts[1]
+        ));
+    }
+    if parts.len() != 3 {
+        return None;
+    }
+    let (Ok(start), Ok(end)) = (parts[1].parse::<usize>(), parts[2].parse::<usize>()) else {
+        return Some("the line range is not two numbers".to_string());
+    };
+    let text = std::fs::read_to_string(file).ok()?;
+    let lines: Vec<&str> = text.lines().collect();
+    if start == 0 || start > end || end > lines.len() {
+        return Some(format!(
+            "lines {start}:{end} are outside the file's {} lines",
+            lines.len()
+        ));
+    }
+    if start == 1 {
+        return None;
+    }
+    let fragment = lines[start - 1..end].join("\n");
+    let trimmed = fragment.trim().trim_end_matches(',');
+    if !trimmed.starts_with("\"attributes\": {") {
+        return Some(format!(
+            "lines {start}:{end} do not start at the `\"attributes\"` member"
+        ));
+    }
+    match serde_json::from_str::<Value>(&format!("{{{trimmed}}}")) {
+        Ok(_) => None,
+        Err(e) => Some(format!(
+            "lines {start}:{end} are not exactly the `\"attributes\"` member: {e}"
+        )),
+    }
+}
+
 #[test]
 fn json_examples_are_included_from_tested_files() {
     let root = root();
@@ -381,6 +429,9 @@ fn json_examples_are_included_from_tested_files() {
                     continue;
                 };
                 included += 1;
+                if let Some(problem) = check_range(l, &file) {
+                    problems.push(format!("{page}:{line}: {path}: {problem}"));
+                }
                 if file.starts_with(&schema) {
                     continue;
                 }
