@@ -379,6 +379,14 @@ fn walk(store: &dyn Store, format: ZarrFormat, root: Probe, keep: bool) -> Walk 
                 Ok(entries) => {
                     for entry in entries {
                         let key = join_key(g.key_prefix(), &entry.name);
+                        let metadata_file = matches!(
+                            entry.name.as_str(),
+                            "zarr.json" | ".zgroup" | ".zarray" | ".zattrs" | ".zmetadata"
+                        );
+                        if metadata_file {
+                            // Read (and reported) by the probes, not as a child.
+                            continue;
+                        }
                         if let Some(problem) = entry.problem {
                             let node = NodePath::from_key_prefix(&key).unwrap_or_else(|| g.clone());
                             problems.push(Problem {

@@ -67,6 +67,16 @@ impl LocalStore {
         // A node inside a store: some ancestor directories are Zarr nodes too.
         let mut enclosing = None;
         let mut dir = root.parent();
+        if !has_node_file(&root) {
+            // Not a node itself (a chunk directory, say): look further up for
+            // the nearest node, then climb its store.
+            while let Some(d) = dir {
+                if has_node_file(d) {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
         while let Some(d) = dir {
             if has_node_file(d) {
                 enclosing = Some(d.to_path_buf());

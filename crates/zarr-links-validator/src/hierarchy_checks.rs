@@ -188,7 +188,7 @@ impl<'a> Context<'a> {
                 node,
                 Rule::AttributesUnknown,
                 &format!("/{}", pointer_token(key)),
-                format!("unknown attribute `{key}`; the `links:` prefix is reserved for `links:relationships` and `links:index`"),
+                format!("found the unknown attribute `{key}`; expected only `links:relationships` and `links:index` under the reserved `links:` prefix"),
                 None,
             ));
         }
@@ -233,7 +233,7 @@ impl<'a> Context<'a> {
                         Rule::LinkDuplicate,
                         &base,
                         format!(
-                            "the link ({t:?}, {ty:?}) is stated again; it is already at {}",
+                            "the link ({t:?}, {ty:?}) is already stated at {}; expected each (target, type) pair once",
                             node.pointer(&link_ptr(first))
                         ),
                         Some("remove the repeated link".into()),
