@@ -1,16 +1,74 @@
-//! `zarr-links graph` (placeholder until its issue lands).
+//! `zarr-links graph`: the whole link graph as Graphviz DOT, Mermaid or JSON.
+//!
+//! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
 use std::process::ExitCode;
 
+use zarr_links_graph::render;
+
+use crate::navigate;
+
+/// Output format of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Graphviz DOT; render with `dot -Tsvg -o links.svg`.
+    Dot,
+    /// A Mermaid flowchart, for Markdown pages that render Mermaid.
+    Mermaid,
+    /// One JSON object: `nodes`, `edges` (declared and derived, marked), `index`, `skipped`.
+    Json,
+}
+
+const LONG_ABOUT: &str = "\
+Print the whole link graph of a store.
+
+The drawings (dot, mermaid) show every node that takes part in a declared link, \
+in one box per parent group, and every declared link once as an arrow labelled with \
+its type, from the node that states it. Derived inverses are not drawn, since they \
+restate declared links. External targets (URIs) are drawn outside the boxes as notes; \
+in-store targets that do not exist are drawn dashed and red. Nodes without links are \
+left out.
+
+The JSON form also lists the derived inverses (\"derived\": true), every `links:index` \
+category and the entries that could not be read.
+
+Example:
+  zarr-links graph STORE --format dot | dot -Tsvg -o links.svg";
+
 /// Arguments of `zarr-links graph`.
 #[derive(Debug, clap::Args)]
+#[command(about = "Print the whole link graph (Graphviz DOT, Mermaid or JSON)", long_about = LONG_ABOUT)]
 pub struct Args {
-    /// The store's root directory.
+    /// The store's root directory (Zarr v2 or v3, consolidated or not).
     pub store: std::path::PathBuf,
+    /// `dot` (Graphviz), `mermaid` (flowchart) or `json`.
+    #[arg(long, value_enum, default_value_t = Format::Dot)]
+    pub format: Format,
+    /// The title drawn above the graph (dot, mermaid). Default: the store path as given.
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 /// Runs the command.
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("zarr-links graph: not implemented yet");
-    ExitCode::from(2)
+pub fn run(args: Args) -> ExitCode {
+    let opened = match navigate::open("graph", &args.store) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let title = args.title.clone().unwrap_or_else(|| opened.shown.clone());
+    let g = &opened.graph;
+    let text = match args.format {
+        Format::Dot => render::dot(g, &title),
+        Format::Mermaid => render::mermaid(g, &title),
+        Format::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&render::json(g)).expect("JSON values serialise");
+            s.push('\n');
+            s
+        }
+    };
+    match navigate::print("graph", &text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
 }

@@ -9,8 +9,10 @@ use clap::{Parser, Subcommand};
 
 mod graph;
 mod index;
+mod navigate;
 mod related;
 mod validate;
+mod write;
 
 /// Validate, navigate and index the links between arrays and groups of a Zarr
 /// store (GeoZarr Linked Datasets convention).

@@ -1,16 +1,183 @@
-//! `zarr-links related` (placeholder until its issue lands).
+//! `zarr-links related`: the nodes linked to one node.
+//!
+//! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
+use std::fmt::Write;
 use std::process::ExitCode;
+
+use serde_json::{json, Value};
+use zarr_links_graph::{Direction, LinkGraph, NodeClass, NodeId, Related};
+use zarr_links_model::RelationType;
+
+use crate::navigate::{self, TextOrJson};
+
+/// Which links to list, relative to NODE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DirectionArg {
+    /// Links from NODE: "NODE <type> other", declared on NODE or derived.
+    Out,
+    /// Links to NODE: "other <type> NODE".
+    In,
+    /// Both.
+    Both,
+}
+
+const LONG_ABOUT: &str = "\
+List the nodes linked to one node of a store: the links it states, the links other \
+nodes state about it, and the inverse links a reader derives (`part_of` <-> `contains`, \
+`same_as` <-> `same_as`). `derived_from` and `quality_for` have no named inverse: they \
+appear as incoming links of their target, with the declared type.
+
+A fact is listed once: when a derived inverse restates a declared link that is also \
+listed, only the declared link is shown. Ask for `--direction out` or the inverse \
+`--type` to see the derived form.
+
+Example: which masks and products use band B04?
+  zarr-links related STORE /measurements/reflectance/r10m/b04 --direction in
+
+Exit status: 0 (also when nothing is linked), 2 when the store cannot be read, the node \
+does not exist (similar paths are suggested) or the type is unknown.";
 
 /// Arguments of `zarr-links related`.
 #[derive(Debug, clap::Args)]
+#[command(about = "List the nodes linked to one node, by type and direction", long_about = LONG_ABOUT)]
 pub struct Args {
-    /// The store's root directory.
+    /// The store's root directory (Zarr v2 or v3, consolidated or not).
     pub store: std::path::PathBuf,
+    /// The node, as an absolute path from the store root, e.g.
+    /// `/measurements/reflectance/r10m/b04` (`/` is the root group). An
+    /// external target's URI works too.
+    pub node: String,
+    /// Only links of this type: a core type (`derived_from`, `quality_for`,
+    /// `same_as`, `part_of`, `contains`), an IANA type such as `describedby`,
+    /// or an extension type URI.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub r#type: Option<String>,
+    /// `out`: links from NODE ("NODE <type> other"); `in`: links to NODE
+    /// ("other <type> NODE"); `both`.
+    #[arg(long, value_enum, default_value_t = DirectionArg::Both)]
+    pub direction: DirectionArg,
+    /// `text`: a table for people; `json`: an array of objects with `source`,
+    /// `target`, `type`, `direction` (`out`/`in` relative to NODE),
+    /// `declared_on` (the node whose metadata states the link) and `derived`.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 /// Runs the command.
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("zarr-links related: not implemented yet");
-    ExitCode::from(2)
+pub fn run(args: Args) -> ExitCode {
+    match run_inner(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+fn run_inner(args: &Args) -> Result<(), ExitCode> {
+    let r#type = match &args.r#type {
+        None => None,
+        Some(t) => match RelationType::parse(t) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!(
+                    "zarr-links related: --type: {e}; use a core type (derived_from, quality_for, same_as, part_of, contains), an IANA link relation such as describedby, or an absolute URI"
+                );
+                return Err(ExitCode::from(2));
+            }
+        },
+    };
+    let opened = navigate::open("related", &args.store)?;
+    let node = navigate::find_node("related", &opened, &args.node)?;
+    let direction = match args.direction {
+        DirectionArg::Out => Direction::Out,
+        DirectionArg::In => Direction::In,
+        DirectionArg::Both => Direction::Both,
+    };
+    let g = &opened.graph;
+    let rows = g.related(node, direction, r#type.as_ref());
+    let text = match args.format {
+        TextOrJson::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&to_json(g, &rows)).expect("JSON values serialise");
+            s.push('\n');
+            s
+        }
+        TextOrJson::Text => to_text(g, node, args, &rows),
+    };
+    navigate::print("related", &text)
+}
+
+/// The JSON form: one object per row.
+pub fn to_json(g: &LinkGraph, rows: &[Related<'_>]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                json!({
+                    "source": g.name(r.edge.source),
+                    "target": g.name(r.edge.target),
+                    "type": r.edge.r#type.as_str(),
+                    "direction": r.side.as_str(),
+                    "declared_on": g.name(r.edge.declared_on),
+                    "derived": r.edge.derived,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn to_text(g: &LinkGraph, node: NodeId, args: &Args, rows: &[Related<'_>]) -> String {
+    let name = g.name(node);
+    let mut filter = match args.direction {
+        DirectionArg::Out => "links from it".to_string(),
+        DirectionArg::In => "links to it".to_string(),
+        DirectionArg::Both => "links from and to it".to_string(),
+    };
+    if let Some(t) = &args.r#type {
+        filter.push_str(&format!(" of type {t}"));
+    }
+    let mut out = String::new();
+    let class = g.class(node).as_str();
+    if rows.is_empty() {
+        let _ = writeln!(out, "{name} ({class}): no {filter}.");
+        return out;
+    }
+    let _ = writeln!(out, "{name} ({class}): {} {filter}\n", rows.len());
+    let type_width = rows
+        .iter()
+        .map(|r| r.edge.r#type.as_str().len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let _ = writeln!(out, "  {:<4}  {:<type_width$}  NODE", "DIR", "TYPE");
+    for r in rows {
+        let mut note = String::new();
+        match g.class(r.other) {
+            NodeClass::External => note.push_str("external"),
+            NodeClass::Missing => note.push_str("missing: no such node in the store"),
+            _ => {}
+        }
+        if r.edge.derived {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+            let declared = g.name(r.edge.declared_on);
+            let _ = write!(note, "derived inverse of the link declared on {declared}");
+        }
+        let note = if note.is_empty() {
+            note
+        } else {
+            format!("  ({note})")
+        };
+        let _ = writeln!(
+            out,
+            "  {:<4}  {:<type_width$}  {}{note}",
+            r.side.as_str(),
+            r.edge.r#type.as_str(),
+            g.name(r.other)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n  out: \"{name} <TYPE> NODE\"; in: \"NODE <TYPE> {name}\"."
+    );
+    out
 }

@@ -1,0 +1,110 @@
+//! Shared by `related`, `graph` and `index`: open a store, build its link
+//! graph, and find the node the user named.
+//!
+//! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use zarr_links_graph::{LinkGraph, NodeId};
+use zarr_links_store::{load, Loaded, LocalStore};
+
+/// Output format of `related`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextOrJson {
+    /// A table for people.
+    Text,
+    /// JSON for tools.
+    Json,
+}
+
+/// A store, loaded, with its link graph.
+pub struct Opened {
+    /// The store's root directory as the user gave it, for messages.
+    pub shown: String,
+    /// The loaded metadata.
+    pub loaded: Loaded,
+    /// The store as opened (its canonical root).
+    pub store: LocalStore,
+    /// The link graph.
+    pub graph: LinkGraph,
+}
+
+/// Opens the store at `path` and builds its graph. On failure prints a
+/// message naming the store and returns exit code 2.
+pub fn open(command: &str, path: &Path) -> Result<Opened, ExitCode> {
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("zarr-links {command}: {e}");
+        ExitCode::from(2)
+    };
+    let store = LocalStore::open(path).map_err(|e| fail(&e))?;
+    let loaded = load(&store).map_err(|e| fail(&e))?;
+    let graph = LinkGraph::build(&loaded.hierarchy);
+    let shown = path.display().to_string();
+    let unread = graph.skipped().len() + loaded.problems.len();
+    if unread > 0 {
+        eprintln!(
+            "zarr-links {command}: note: {shown} has {unread} problem(s) in its metadata or links; \
+             what could not be read is left out. Run `zarr-links validate {shown}` for details."
+        );
+    }
+    Ok(Opened {
+        shown,
+        loaded,
+        store,
+        graph,
+    })
+}
+
+/// Finds the node the user named. Accepts a path without its leading `/`
+/// or with a trailing `/` (with a note). Otherwise prints what to do, with
+/// similar paths, and returns exit code 2.
+pub fn find_node(command: &str, opened: &Opened, given: &str) -> Result<NodeId, ExitCode> {
+    let graph = &opened.graph;
+    if let Some(id) = graph.find(given) {
+        return Ok(id);
+    }
+    let mut fixed = given.trim_end_matches('/').to_string();
+    if !fixed.starts_with('/') && !fixed.contains(':') {
+        fixed.insert(0, '/');
+    }
+    if fixed != given {
+        if let Some(id) = graph.find(&fixed).filter(|id| graph.class(*id).in_store()) {
+            eprintln!("zarr-links {command}: note: reading {given:?} as {fixed} (node paths are absolute: they start at the store root with `/`)");
+            return Ok(id);
+        }
+    }
+    let store = &opened.shown;
+    let mut message = format!("zarr-links {command}: {store} has no node {given}");
+    if !given.starts_with('/') && !given.contains(':') {
+        message.push_str(" (node paths are absolute: they start at the store root with `/`)");
+    }
+    let similar = graph.suggest(given, 5);
+    if similar.is_empty() {
+        message.push_str(&format!(
+            "\n  List the linked nodes with `zarr-links graph {store} --format json`."
+        ));
+    } else {
+        message.push_str("\n  Did you mean:");
+        for id in similar {
+            message.push_str(&format!("\n    {}", graph.name(id)));
+        }
+    }
+    eprintln!("{message}");
+    Err(ExitCode::from(2))
+}
+
+/// Writes `text` to stdout, ignoring a closed pipe (`| head`). Returns exit
+/// code 2 on any other write error.
+pub fn print(command: &str, text: &str) -> Result<(), ExitCode> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            eprintln!("zarr-links {command}: cannot write the output: {e}");
+            Err(ExitCode::from(2))
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! Editing a JSON metadata document in place: change a few members, keep
+//! every other byte, and replace the file atomically.
+//!
+//! [`edit_member`] rewrites only the value of one member (or appends the
+//! member) in the document's text, so every other attribute keeps its key
+//! order, its values and even its formatting. The result is parsed back and
+//! compared with the intended document, key order included; if the two ever
+//! differ, the whole document is written again with the original's
+//! indentation instead ([`reserialise`]).
+//!
+//! [`write_atomic`] writes a temporary file in the same directory, flushes it
+//! to disk and renames it over the original, so a reader sees either the old
+//! or the new document, never half of one.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// A JSON metadata document read for editing.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file.
+    pub path: PathBuf,
+    /// Its text, or `None` when the file does not exist yet.
+    pub text: Option<String>,
+    /// Its parsed value (an empty object when the file does not exist).
+    pub value: Value,
+}
+
+/// Reads `path` for editing. A missing file is an empty object; a symbolic
+/// link, a directory, invalid UTF-8 or JSON, or a document that is not an
+/// object is refused with a message.
+pub fn read_document(path: &Path) -> Result<Document, String> {
+    let shown = path.display();
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Document {
+                path: path.to_path_buf(),
+                text: None,
+                value: Value::Object(Default::default()),
+            })
+        }
+        Err(e) => return Err(format!("cannot read {shown}: {e}")),
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(format!(
+                "{shown} is a symbolic link; refusing to replace it (only regular files inside the store are written)"
+            ))
+        }
+        Ok(m) if !m.is_file() => return Err(format!("{shown} is not a regular file")),
+        Ok(_) => {}
+    }
+    let bytes = fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{shown} is not valid UTF-8; fix it first"))?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{shown} is not valid JSON ({e}); fix it first"))?;
+    if !value.is_object() {
+        return Err(format!("{shown} is not a JSON object; fix it first"));
+    }
+    Ok(Document {
+        path: path.to_path_buf(),
+        text: Some(text),
+        value,
+    })
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// The end (one past the closing quote) of the string starting at `i`.
+fn scan_string(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'\\' => j += 2,
+            b'"' => return Some(j + 1),
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+/// The end of the JSON value starting at `i`.
+fn scan_value(b: &[u8], i: usize) -> Option<usize> {
+    match *b.get(i)? {
+        b'"' => scan_string(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => {
+                        j = scan_string(b, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            None
+        }
+        _ => {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+            {
+                j += 1;
+            }
+            (j > i).then_some(j)
+        }
+    }
+}
+
+/// One member of an object in the text.
+struct Member {
+    key: String,
+    key_start: usize,
+    value_start: usize,
+    value_end: usize,
+}
+
+/// The members of the object starting at `start`, and the position of its `}`.
+fn members(text: &str, start: usize) -> Option<(Vec<Member>, usize)> {
+    let b = text.as_bytes();
+    if b.get(start) != Some(&b'{') {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut i = skip_ws(b, start + 1);
+    if b.get(i) == Some(&b'}') {
+        return Some((out, i));
+    }
+    loop {
+        let key_start = i;
+        let key_end = scan_string(b, i)?;
+        let key: String = serde_json::from_str(&text[key_start..key_end]).ok()?;
+        i = skip_ws(b, key_end);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        let value_start = skip_ws(b, i + 1);
+        let value_end = scan_value(b, value_start)?;
+        out.push(Member {
+            key,
+            key_start,
+            value_start,
+            value_end,
+        });
+        i = skip_ws(b, value_end);
+        match b.get(i) {
+            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b'}') => return Some((out, i)),
+            _ => return None,
+        }
+    }
+}
+
+/// The start of the object reached by following `pointer` (member names)
+/// from the document's top-level object.
+fn find_object(text: &str, pointer: &[&str]) -> Option<usize> {
+    let mut at = skip_ws(text.as_bytes(), 0);
+    for segment in pointer {
+        let (ms, _) = members(text, at)?;
+        at = ms.into_iter().find(|m| m.key == *segment)?.value_start;
+    }
+    (text.as_bytes().get(at) == Some(&b'{')).then_some(at)
+}
+
+/// The whitespace that starts the line containing `pos`.
+fn line_indent(text: &str, pos: usize) -> &str {
+    let line_start = text[..pos].rfind('\n').map_or(0, |n| n + 1);
+    let rest = &text[line_start..];
+    let n = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    &rest[..n]
+}
+
+/// The document's indentation unit: the whitespace before its first
+/// indented line, or `None` for a document on one line.
+fn indent_unit(text: &str) -> Option<String> {
+    let nl = text.find('\n')?;
+    let rest = &text[nl + 1..];
+    let n = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    Some(if n == 0 {
+        "  ".to_string()
+    } else {
+        rest[..n].to_string()
+    })
+}
+
+/// `value` as JSON: pretty with `unit` and every line after the first
+/// prefixed with `prefix`, or compact when `unit` is `None`.
+fn to_text(value: &Value, unit: Option<&str>, prefix: &str) -> String {
+    let Some(unit) = unit else {
+        return serde_json::to_string(value).expect("JSON values serialise");
+    };
+    // Pretty output indents with two spaces per level, and JSON strings never
+    // hold a raw newline, so every line's leading spaces are indentation.
+    let pretty = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    let s = pretty
+        .lines()
+        .map(|line| {
+            let body = line.trim_start_matches(' ');
+            format!("{}{body}", unit.repeat((line.len() - body.len()) / 2))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    s.replace('\n', &format!("\n{prefix}"))
+}
+
+/// Sets member `key` of the object at `pointer` to `value` in the text,
+/// touching nothing else: an existing member's value is replaced where it
+/// stands; a new member is appended after the last one, indented like it.
+/// `None` when the text does not have that object.
+pub fn edit_member(text: &str, pointer: &[&str], key: &str, value: &Value) -> Option<String> {
+    let start = find_object(text, pointer)?;
+    let (ms, close) = members(text, start)?;
+    let unit = indent_unit(text);
+    if let Some(m) = ms.iter().find(|m| m.key == key) {
+        let prefix = line_indent(text, m.key_start);
+        let new = to_text(value, unit.as_deref(), prefix);
+        return Some(format!(
+            "{}{new}{}",
+            &text[..m.value_start],
+            &text[m.value_end..]
+        ));
+    }
+    let key_json = serde_json::to_string(key).expect("strings serialise");
+    let Some(unit) = unit else {
+        let sep = if ms.is_empty() { "" } else { "," };
+        let new = to_text(value, None, "");
+        return Some(format!(
+            "{}{sep}{key_json}:{new}{}",
+            &text[..close],
+            &text[close..]
+        ));
+    };
+    match ms.last() {
+        Some(last) => {
+            let prefix = line_indent(text, last.key_start).to_string();
+            let new = to_text(value, Some(&unit), &prefix);
+            Some(format!(
+                "{},\n{prefix}{key_json}: {new}{}",
+                &text[..last.value_end],
+                &text[last.value_end..]
+            ))
+        }
+        None => {
+            let outer = line_indent(text, start).to_string();
+            let prefix = format!("{outer}{unit}");
+            let new = to_text(value, Some(&unit), &prefix);
+            Some(format!(
+                "{}{{\n{prefix}{key_json}: {new}\n{outer}}}{}",
+                &text[..start],
+                &text[close + 1..]
+            ))
+        }
+    }
+}
+
+/// The whole document written again: indented like `original` (two spaces
+/// when there is none), with a final newline when `original` had one.
+pub fn reserialise(original: Option<&str>, value: &Value) -> String {
+    let unit = match original {
+        None => Some("  ".to_string()),
+        Some(t) => indent_unit(t),
+    };
+    let mut s = to_text(value, unit.as_deref(), "");
+    if original.is_none_or(|t| t.ends_with('\n')) {
+        s.push('\n');
+    }
+    s
+}
+
+/// Whether `text` parses to exactly `expected`, member order included.
+pub fn same_document(text: &str, expected: &Value) -> bool {
+    serde_json::from_str::<Value>(text)
+        .is_ok_and(|v| serde_json::to_string(&v).ok() == serde_json::to_string(expected).ok())
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, flushed
+/// to disk, renamed over `path`, then the directory flushed. The file keeps
+/// the original's permissions. Refuses to replace a symbolic link.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("metadata");
+    let permissions = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(io::Error::other(format!(
+                "{} is a symbolic link",
+                path.display()
+            )))
+        }
+        Ok(m) => Some(m.permissions()),
+        Err(_) => None,
+    };
+    let tmp = dir.join(format!(".{name}.zarr-links-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        if let Some(p) = permissions {
+            fs::set_permissions(&tmp, p)?;
+        }
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn replaces_one_member_and_keeps_the_rest_byte_for_byte() {
+        let text = "{\n  \"a\": [1, 2],\n  \"attributes\": {\n    \"x\": {\"k\": 1},\n    \"links:index\": {\"old\": []},\n    \"y\": 2.50\n  }\n}\n";
+        let out = edit_member(text, &["attributes"], "links:index", &json!({"q": ["/a"]})).unwrap();
+        assert_eq!(
+            out,
+            "{\n  \"a\": [1, 2],\n  \"attributes\": {\n    \"x\": {\"k\": 1},\n    \"links:index\": {\n      \"q\": [\n        \"/a\"\n      ]\n    },\n    \"y\": 2.50\n  }\n}\n"
+        );
+    }
+
+    #[test]
+    fn appends_a_member_after_the_last() {
+        let text = "{\n    \"b\": \"}\\\"{\",\n    \"c\": null\n}";
+        let out = edit_member(text, &[], "d", &json!([1])).unwrap();
+        assert_eq!(
+            out,
+            "{\n    \"b\": \"}\\\"{\",\n    \"c\": null,\n    \"d\": [\n        1\n    ]\n}"
+        );
+        assert!(same_document(
+            &out,
+            &json!({"b": "}\"{", "c": null, "d": [1]})
+        ));
+    }
+
+    #[test]
+    fn fills_an_empty_object_and_compact_documents() {
+        let text = "{\n  \"attributes\": {}\n}\n";
+        let out = edit_member(text, &["attributes"], "k", &json!(1)).unwrap();
+        assert_eq!(out, "{\n  \"attributes\": {\n    \"k\": 1\n  }\n}\n");
+        let out = edit_member("{\"a\":{\"b\":1}}", &["a"], "c", &json!([true])).unwrap();
+        assert_eq!(out, "{\"a\":{\"b\":1,\"c\":[true]}}");
+        let out = edit_member("{}", &[], "c", &json!(2)).unwrap();
+        assert_eq!(out, "{\"c\":2}");
+    }
+
+    #[test]
+    fn missing_object_is_none() {
+        assert!(edit_member("{\"a\": 1}", &["a"], "k", &json!(1)).is_none());
+        assert!(edit_member("{\"a\": {}}", &["b"], "k", &json!(1)).is_none());
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("zarr.json");
+        fs::write(&p, "old").unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left behind"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        fs::write(&real, "{}").unwrap();
+        let link = dir.path().join(".zattrs");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(read_document(&link).unwrap_err().contains("symbolic link"));
+        assert!(write_atomic(&link, b"{}").is_err());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "{}");
+    }
+}
