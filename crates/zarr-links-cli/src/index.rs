@@ -13,7 +13,7 @@ use zarr_links_model::{ConventionMetadata, NodeKind, NodePath, ZarrFormat, CONVE
 
 use crate::navigate;
 use crate::write::{
-    edit_member, read_document, reserialise, same_document, write_atomic, Document,
+    edit_member, read_document, remove_member, reserialise, same_document, write_atomic, Document,
 };
 
 const LONG_ABOUT_HEAD: &str = "\
@@ -196,6 +196,10 @@ fn plan(
             pointer.join("/")
         ));
     };
+    let old_index = match attributes.get(INDEX) {
+        Some(Value::Object(m)) => Some(m.clone()),
+        _ => None,
+    };
     let declared = declare(attributes).map_err(|e| format!("{shown}: {e}"))?;
     attributes.insert(INDEX.to_string(), Value::Object(index.clone()));
     let new_attributes = Value::Object(attributes.clone());
@@ -209,7 +213,23 @@ fn plan(
             let conventions = new_attributes.get(ZARR_CONVENTIONS).expect("declared");
             t = edit_member(&t, pointer, ZARR_CONVENTIONS, conventions)?;
         }
-        edit_member(&t, pointer, INDEX, &Value::Object(index.clone()))
+        match old_index.as_ref() {
+            // Edit only the categories that change, so kept ones stay as written.
+            Some(old) => {
+                let mut inner: Vec<&str> = pointer.to_vec();
+                inner.push(INDEX);
+                for name in old.keys().filter(|k| !index.contains_key(*k)) {
+                    t = remove_member(&t, &inner, name)?;
+                }
+                for (name, entries) in index {
+                    if old.get(name) != Some(entries) {
+                        t = edit_member(&t, &inner, name, entries)?;
+                    }
+                }
+                Some(t)
+            }
+            None => edit_member(&t, pointer, INDEX, &Value::Object(index.clone())),
+        }
     });
     let text = match edited {
         Some(t) if same_document(&t, &value) => t,

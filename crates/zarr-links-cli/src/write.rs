@@ -269,6 +269,23 @@ pub fn edit_member(text: &str, pointer: &[&str], key: &str, value: &Value) -> Op
     }
 }
 
+/// Removes member `key` of the object at `pointer` from the text, with the
+/// comma that separated it, touching nothing else. `None` when the text has
+/// no such member.
+pub fn remove_member(text: &str, pointer: &[&str], key: &str) -> Option<String> {
+    let start = find_object(text, pointer)?;
+    let (ms, close) = members(text, start)?;
+    let i = ms.iter().position(|m| m.key == key)?;
+    let (from, to) = if i > 0 {
+        (ms[i - 1].value_end, ms[i].value_end)
+    } else if let Some(next) = ms.get(1) {
+        (ms[0].key_start, next.key_start)
+    } else {
+        (start + 1, close)
+    };
+    Some(format!("{}{}", &text[..from], &text[to..]))
+}
+
 /// The whole document written again: indented like `original` (two spaces
 /// when there is none), with a final newline when `original` had one.
 pub fn reserialise(original: Option<&str>, value: &Value) -> String {
@@ -369,6 +386,28 @@ mod tests {
         assert_eq!(out, "{\"a\":{\"b\":1,\"c\":[true]}}");
         let out = edit_member("{}", &[], "c", &json!(2)).unwrap();
         assert_eq!(out, "{\"c\":2}");
+    }
+
+    #[test]
+    fn removes_members_with_their_comma() {
+        let text = "{\n  \"a\": 1,\n  \"b\": [2],\n  \"c\": 3\n}";
+        assert_eq!(
+            remove_member(text, &[], "a").unwrap(),
+            "{\n  \"b\": [2],\n  \"c\": 3\n}"
+        );
+        assert_eq!(
+            remove_member(text, &[], "b").unwrap(),
+            "{\n  \"a\": 1,\n  \"c\": 3\n}"
+        );
+        assert_eq!(
+            remove_member(text, &[], "c").unwrap(),
+            "{\n  \"a\": 1,\n  \"b\": [2]\n}"
+        );
+        assert_eq!(
+            remove_member("{\"x\": {\"k\": 1}}", &["x"], "k").unwrap(),
+            "{\"x\": {}}"
+        );
+        assert!(remove_member(text, &[], "zz").is_none());
     }
 
     #[test]

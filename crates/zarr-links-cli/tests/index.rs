@@ -1,0 +1,404 @@
+//! `zarr-links index` on the use-case conformance stores: the computed
+//! categories, and `--write` on copies of v2 and v3 stores.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Map, Value};
+use zarr_links_model::ConventionMetadata;
+
+fn store(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../conformance/valid/use-cases")
+        .join(name)
+        .join("store")
+}
+
+fn zarr_links(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zarr-links"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file of a directory tree, by relative path, with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn json_file(path: &Path) -> Value {
+    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+}
+
+/// The root attributes of a store, as stored in each root document.
+fn root_attributes(dir: &Path) -> Vec<(String, Map<String, Value>)> {
+    let mut out = Vec::new();
+    if dir.join("zarr.json").exists() {
+        let v = json_file(&dir.join("zarr.json"));
+        out.push((
+            "zarr.json".into(),
+            v["attributes"].as_object().cloned().unwrap_or_default(),
+        ));
+    } else {
+        let v = if dir.join(".zattrs").exists() {
+            json_file(&dir.join(".zattrs"))
+        } else {
+            Value::Object(Map::new())
+        };
+        out.push((".zattrs".into(), v.as_object().unwrap().clone()));
+        if dir.join(".zmetadata").exists() {
+            let v = json_file(&dir.join(".zmetadata"));
+            out.push((
+                ".zmetadata".into(),
+                v["metadata"][".zattrs"]
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            ));
+        }
+    }
+    out
+}
+
+fn printed_index(dir: &Path, extra: &[&str]) -> Map<String, Value> {
+    let mut args = vec!["index", dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = zarr_links(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .clone()
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect()
+}
+
+fn assert_valid(dir: &Path) {
+    let report = zarr_links_validator::validate_path(dir).unwrap();
+    assert!(
+        report.valid,
+        "{} does not validate: {report:?}",
+        dir.display()
+    );
+}
+
+#[test]
+fn sentinel_index_is_computed_from_the_links_and_keeps_curated_categories() {
+    for name in ["sentinel2-l2a-v3", "sentinel2-l2a-v2"] {
+        let index = printed_index(&store(name), &[]);
+        let keys: Vec<&str> = index.keys().map(String::as_str).collect();
+        // The store's own categories keep their place; `sources` is new.
+        assert_eq!(
+            keys,
+            [
+                "bands",
+                "resampled",
+                "quality",
+                "classification",
+                "derived",
+                "atmosphere",
+                "geometry",
+                "sources"
+            ],
+            "{name}"
+        );
+        let quality = strings(&index["quality"]);
+        for q in [
+            "/quality/mask/r10m/b04",
+            "/quality/detector_footprint/r10m/b04",
+            "/classification/r20m/scl",
+            "/quality/probability/r20m/cld",
+        ] {
+            assert!(quality.contains(&q), "{name}: quality has {q}");
+        }
+        let derived = strings(&index["derived"]);
+        for d in [
+            "/indices/ndvi",
+            "/quicklook/r10m/tci",
+            "/measurements/reflectance/r20m/b04",
+        ] {
+            assert!(derived.contains(&d), "{name}: derived has {d}");
+        }
+        let sources = strings(&index["sources"]);
+        assert!(sources.contains(&"/measurements/reflectance/r10m/b04"));
+        assert!(
+            !sources.contains(&"/measurements/reflectance/r20m/b04"),
+            "a resampled band is derived, not a source"
+        );
+        assert!(!sources.contains(&"/indices/ndvi"));
+        for list in [&quality, &derived, &sources] {
+            let mut sorted = list.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(list, &sorted, "{name}: sorted and unique");
+        }
+        // Kept categories are the store's own, unchanged.
+        let original = &root_attributes(&store(name))[0].1["links:index"];
+        assert_eq!(index["bands"], original["bands"]);
+        // --replace keeps only what is computed.
+        let replaced = printed_index(&store(name), &["--replace"]);
+        assert_eq!(
+            replaced.keys().collect::<Vec<_>>(),
+            ["quality", "derived", "sources"]
+        );
+    }
+}
+
+#[test]
+fn climate_index() {
+    for name in ["climate-model-v3", "climate-model-v2"] {
+        let index = printed_index(&store(name), &["--replace"]);
+        assert_eq!(
+            Value::Object(index),
+            serde_json::json!({
+                "quality": ["/temperature_uncertainty"],
+                "derived": ["/precipitation/monthly/pr"],
+                "sources": ["/precipitation/daily/pr", "/temperature"]
+            }),
+            "{name}"
+        );
+    }
+}
+
+/// Runs `index --write` on a copy and checks everything the issue asks.
+fn write_on_copy(name: &str, extra: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    copy_dir(&store(name), &dir);
+    assert_valid(&dir);
+    let before_files = files(&dir);
+    let before = root_attributes(&dir);
+    let expected = printed_index(&dir, extra);
+
+    let mut args = vec!["index", dir.to_str().unwrap(), "--write"];
+    args.extend_from_slice(extra);
+    let out = zarr_links(&args);
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let after = root_attributes(&dir);
+    assert_eq!(before.len(), after.len());
+    for ((doc, b), (_, a)) in before.iter().zip(&after) {
+        // Every other attribute: same keys, same order, same values.
+        let b_keys: Vec<&String> = b.keys().filter(|k| *k != "links:index").collect();
+        let a_keys: Vec<&String> = a.keys().filter(|k| *k != "links:index").collect();
+        assert_eq!(a_keys, b_keys, "{name} {doc}: key order");
+        for k in b_keys {
+            assert_eq!(a[k], b[k], "{name} {doc}: attribute {k}");
+        }
+        assert_eq!(
+            a.keys().position(|k| k == "links:index"),
+            b.keys().position(|k| k == "links:index"),
+            "{name} {doc}: index stays in place"
+        );
+        assert_eq!(
+            a["links:index"],
+            Value::Object(expected.clone()),
+            "{name} {doc}: the printed index is what was written"
+        );
+    }
+    // Nothing else in the store changed, and no temporary file is left.
+    let after_files = files(&dir);
+    let changed: Vec<&String> = after_files
+        .keys()
+        .filter(|k| before_files.get(*k) != after_files.get(*k))
+        .collect();
+    let allowed = ["zarr.json", ".zattrs", ".zmetadata"];
+    assert!(
+        changed.iter().all(|k| allowed.contains(&k.as_str())),
+        "{name}: changed {changed:?}"
+    );
+    assert_eq!(
+        after_files.keys().collect::<Vec<_>>(),
+        before_files.keys().collect::<Vec<_>>(),
+        "{name}: same files"
+    );
+    assert_valid(&dir);
+    // Writing again changes nothing.
+    let out = zarr_links(&args);
+    assert!(out.status.success());
+    assert_eq!(
+        files(&dir),
+        after_files,
+        "{name}: a second --write is a no-op"
+    );
+}
+
+#[test]
+fn write_v3_keeps_every_other_attribute_and_validates() {
+    write_on_copy("sentinel2-l2a-v3", &[]);
+    write_on_copy("climate-model-v3", &["--replace"]);
+}
+
+#[test]
+fn write_v2_updates_zattrs_and_consolidated_metadata_and_validates() {
+    assert!(
+        store("sentinel2-l2a-v2").join(".zmetadata").exists(),
+        "the v2 Sentinel-2 store is consolidated"
+    );
+    write_on_copy("sentinel2-l2a-v2", &[]);
+    write_on_copy("climate-model-v2", &[]);
+}
+
+#[test]
+fn write_keeps_the_formatting_of_untouched_attributes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    copy_dir(&store("sentinel2-l2a-v3"), &dir);
+    let before = fs::read_to_string(dir.join("zarr.json")).unwrap();
+    let kept_line =
+        "\"classification\": [\"/classification/r20m/scl\", \"/classification/r60m/scl\"],";
+    assert!(
+        before.contains(kept_line),
+        "the store writes short lists on one line"
+    );
+    let out = zarr_links(&["index", dir.to_str().unwrap(), "--write"]);
+    assert!(out.status.success());
+    let after = fs::read_to_string(dir.join("zarr.json")).unwrap();
+    assert!(
+        after.contains(kept_line),
+        "a kept category is left as written"
+    );
+    let head = before.split("\"links:index\"").next().unwrap();
+    assert!(
+        after.starts_with(head),
+        "everything before the index is byte-identical"
+    );
+    let tail = &before[before.find("\"links:relationships\"").unwrap()..];
+    assert!(
+        after.ends_with(tail),
+        "everything after the index is byte-identical"
+    );
+}
+
+#[test]
+fn write_adds_the_declaration_when_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    copy_dir(&store("climate-model-v3"), &dir);
+    // Strip the root's links: attributes and declaration, keep the rest.
+    let mut doc = json_file(&dir.join("zarr.json"));
+    let attrs = doc["attributes"].as_object_mut().unwrap();
+    attrs.retain(|k, _| !k.starts_with("links:") && k != "zarr_conventions");
+    let others: Vec<String> = attrs.keys().cloned().collect();
+    assert!(!others.is_empty());
+    fs::write(
+        dir.join("zarr.json"),
+        serde_json::to_string_pretty(&doc).unwrap(),
+    )
+    .unwrap();
+
+    let out = zarr_links(&["index", dir.to_str().unwrap(), "--write"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("added `zarr_conventions`"));
+    let after = json_file(&dir.join("zarr.json"));
+    let a = after["attributes"].as_object().unwrap();
+    let keys: Vec<&String> = a.keys().collect();
+    assert_eq!(
+        keys[..others.len()]
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>(),
+        others
+    );
+    assert_eq!(
+        a["zarr_conventions"],
+        serde_json::json!([ConventionMetadata::links()])
+    );
+    assert!(a["links:index"]["quality"].is_array());
+    assert_valid(&dir);
+}
+
+#[test]
+fn write_refuses_unreadable_consolidated_metadata_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    copy_dir(&store("sentinel2-l2a-v2"), &dir);
+    // Consolidated metadata without the `metadata` object.
+    fs::write(
+        dir.join(".zmetadata"),
+        "{\"zarr_consolidated_format\": 1}\n",
+    )
+    .unwrap();
+    let before = files(&dir);
+    let out = zarr_links(&["index", dir.to_str().unwrap(), "--write"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(".zmetadata") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert!(
+        err.contains(dir.to_str().unwrap()),
+        "names the store: {err}"
+    );
+    assert_eq!(files(&dir), before);
+}
+
+#[test]
+fn help_documents_the_algorithm_and_the_flags() {
+    let out = zarr_links(&["index", "--help"]);
+    let help = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "--write",
+        "--replace",
+        "quality ",
+        "derived ",
+        "sources ",
+        "atomically",
+        ".zmetadata",
+        "Exit status",
+    ] {
+        assert!(help.contains(needle), "missing {needle:?} in:\n{help}");
+    }
+}
