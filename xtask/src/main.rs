@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod book;
+mod graphs;
 mod schema;
 
 const USAGE: &str = "\
@@ -18,6 +19,9 @@ commands:
                      index) and the use-case store trees (--check: only compare)
   rules [--check]    the same as book
   mdbook-preprocess  the mdbook preprocessor for r[...] requirement markers (used by book.toml)
+  graphs [--check]   regenerate the use-case link-graph pictures spec/use-cases/*.dot and *.svg
+                     from the conformance stores (needs Graphviz `dot`; --check: compare .dot)
+  all [--check]      every generated file: schema, book, graphs
 ";
 
 /// The repository root (the parent of `xtask/`).
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("schema") => schema::run(&root(), args.iter().any(|a| a == "--check")),
         Some(cmd @ ("book" | "rules" | "mdbook-preprocess")) => book::run(&root(), cmd, &args[1..]),
+        Some(cmd @ ("graphs" | "all")) => graphs::command(&root(), cmd, &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
