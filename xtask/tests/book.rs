@@ -624,3 +624,107 @@ fn keyword_helpers_find_uses_and_skip_mentions() {
     assert_eq!(keywords(&lines[6]), Vec::<&str>::new());
     assert_eq!(keywords(&lines[8]), Vec::<&str>::new());
 }
+
+/// The anchor ids of a page: its headings (as mdbook derives them) and its
+/// requirement markers (`r-<id>`).
+fn anchors(markdown: &str) -> Vec<String> {
+    let mut out: Vec<String> = parse_markers(markdown)
+        .into_iter()
+        .map(|m| format!("r-{}", m.id))
+        .collect();
+    let mut in_fence = false;
+    for line in markdown.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence || !t.starts_with('#') {
+            continue;
+        }
+        let text = t.trim_start_matches('#').trim();
+        let id: String = text
+            .chars()
+            .filter_map(|c| {
+                if c.is_alphanumeric() || c == '_' || c == '-' {
+                    Some(c.to_ascii_lowercase())
+                } else if c.is_whitespace() {
+                    Some('-')
+                } else {
+                    None
+                }
+            })
+            .collect();
+        out.push(id);
+    }
+    out
+}
+
+#[test]
+fn links_between_pages_point_at_existing_pages_and_anchors() {
+    let pages = pages();
+    let by_path: BTreeMap<&str, &str> = pages
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut problems = Vec::new();
+    for (page, text) in &pages {
+        let dir = Path::new(page).parent().unwrap_or(Path::new(""));
+        let mut in_fence = false;
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim_start();
+            if t.starts_with("```") || t.starts_with("~~~") {
+                in_fence = !in_fence;
+                continue;
+            }
+            if in_fence {
+                continue;
+            }
+            let mut rest = line;
+            while let Some(pos) = rest.find("](") {
+                let after = &rest[pos + 2..];
+                let Some(end) = after.find(')') else { break };
+                let href = &after[..end];
+                rest = &after[end..];
+                if href.contains("://") || href.starts_with("mailto:") {
+                    continue;
+                }
+                let (file, frag) = href.split_once('#').unwrap_or((href, ""));
+                if !file.is_empty() && !file.ends_with(".md") {
+                    continue; // images and other files
+                }
+                let target = if file.is_empty() {
+                    page.clone()
+                } else {
+                    let joined = dir.join(file).to_string_lossy().replace('\\', "/");
+                    let mut parts: Vec<&str> = Vec::new();
+                    for seg in joined.split('/') {
+                        match seg {
+                            ".." => {
+                                parts.pop();
+                            }
+                            "." | "" => {}
+                            s => parts.push(s),
+                        }
+                    }
+                    parts.join("/")
+                };
+                let Some(target_text) = by_path.get(target.as_str()) else {
+                    problems.push(format!("{page}:{}: link to missing page {href}", i + 1));
+                    continue;
+                };
+                if !frag.is_empty() && !anchors(target_text).iter().any(|a| a == frag) {
+                    problems.push(format!(
+                        "{page}:{}: {href}: no anchor #{frag} in {target}",
+                        i + 1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "broken links in the book:\n  {}",
+        problems.join("\n  ")
+    );
+}
