@@ -43,7 +43,8 @@ def all_documents_parse(case):
     for dirpath, _, files in os.walk(store):
         for name in files:
             if name in ("zarr.json", ".zattrs", ".zgroup", ".zarray", ".zmetadata"):
-                raw = open(os.path.join(dirpath, name), "rb").read()
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    raw = f.read()
                 try:
                     assert not raw.startswith(b"\xef\xbb\xbf")
                     json.loads(raw.decode("utf-8"))
