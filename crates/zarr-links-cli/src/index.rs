@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{Map, Value};
-use zarr_links_graph::{LinkGraph, CATEGORY_ORDER};
+use zarr_links_graph::LinkGraph;
 use zarr_links_model::attributes::{INDEX, ZARR_CONVENTIONS};
 use zarr_links_model::{ConventionMetadata, NodeKind, NodePath, ZarrFormat, CONVENTION_UUID};
 
@@ -98,7 +98,6 @@ pub fn merged_index(
                 Some(c) => {
                     out.insert(name.clone(), c.clone());
                 }
-                None if CATEGORY_ORDER.contains(&name.as_str()) => {} // computed empty now
                 None => {
                     kept.push(name.clone());
                     out.insert(name.clone(), entries.clone());

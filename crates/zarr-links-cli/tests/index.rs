@@ -402,3 +402,46 @@ fn help_documents_the_algorithm_and_the_flags() {
         assert!(help.contains(needle), "missing {needle:?} in:\n{help}");
     }
 }
+
+#[test]
+fn write_v3_with_inline_consolidated_metadata_leaves_it_alone() {
+    // Zarr v3 inline consolidated metadata lists the children only; the root's
+    // attributes live in the root document, so only `attributes` changes.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    copy_dir(&store("climate-model-v3"), &dir);
+    let mut metadata = Map::new();
+    for (rel, bytes) in files(&dir) {
+        if let Some(prefix) = rel.strip_suffix("/zarr.json") {
+            metadata.insert(prefix.to_string(), serde_json::from_slice(&bytes).unwrap());
+        }
+    }
+    assert!(metadata.contains_key("temperature"));
+    let mut root = json_file(&dir.join("zarr.json"));
+    root.as_object_mut().unwrap().insert(
+        "consolidated_metadata".into(),
+        serde_json::json!({"kind": "inline", "must_understand": false, "metadata": metadata}),
+    );
+    fs::write(
+        dir.join("zarr.json"),
+        serde_json::to_string_pretty(&root).unwrap() + "\n",
+    )
+    .unwrap();
+    assert_valid(&dir);
+
+    let out = zarr_links(&["index", dir.to_str().unwrap(), "--write"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = json_file(&dir.join("zarr.json"));
+    assert_eq!(
+        after["consolidated_metadata"],
+        root["consolidated_metadata"]
+    );
+    assert!(after["attributes"]["links:index"]["sources"].is_array());
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&after), keys(&root));
+    assert_valid(&dir);
+}
