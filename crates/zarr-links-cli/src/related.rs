@@ -140,7 +140,13 @@ fn to_text(g: &LinkGraph, node: NodeId, args: &Args, rows: &[Related<'_>]) -> St
         let _ = writeln!(out, "{name} ({class}): no {filter}.");
         return out;
     }
-    let _ = writeln!(out, "{name} ({class}): {} {filter}\n", rows.len());
+    let n = rows.len();
+    let filter = if n == 1 {
+        filter.replacen("links", "link", 1)
+    } else {
+        filter
+    };
+    let _ = writeln!(out, "{name} ({class}): {n} {filter}\n");
     let type_width = rows
         .iter()
         .map(|r| r.edge.r#type.as_str().len())
