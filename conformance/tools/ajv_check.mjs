@@ -8,7 +8,7 @@
 // The documents and schemas are chosen exactly as schema_check.py describes
 // (zarr.json -> schema/links.schema.json, .zattrs -> schema/links-attributes.schema.json,
 // entries of inline consolidated metadata and of .zmetadata, symlinks skipped,
-// files that are not strict UTF-8 JSON left out).
+// files that are not strict UTF-8 JSON or nest 128 or more levels deep left out).
 //
 // ajv settings: `strict: true` (unknown keywords, unknown formats, ignored
 // keywords and union types are compile errors), relaxing exactly two lints:
@@ -39,14 +39,32 @@ const validators = {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+const MAX_DEPTH = 128;
+
+// Levels of array/object nesting: 0 for a scalar, 1 for [] or {}.
+function depth(doc) {
+  let best = 0;
+  const stack = [[doc, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop();
+    if (v !== null && typeof v === "object") {
+      best = Math.max(best, d);
+      for (const c of Array.isArray(v) ? v : Object.values(v)) stack.push([c, d + 1]);
+    }
+  }
+  return best;
+}
+
 function loadStrict(file) {
   const raw = fs.readFileSync(file);
   if (raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) return undefined;
+  let doc;
   try {
-    return { doc: JSON.parse(utf8.decode(raw)) };
+    doc = JSON.parse(utf8.decode(raw));
   } catch {
     return undefined;
   }
+  return depth(doc) >= MAX_DEPTH ? undefined : { doc };
 }
 
 function findCases() {

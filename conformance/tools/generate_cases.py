@@ -761,6 +761,14 @@ case("invalid/stores/group_and_array",
      post=write_file("bands/b08/.zgroup", b'{\n  "zarr_format": 2\n}\n'))
 
 
+case("invalid/stores/nesting_too_deep",
+     "An attribute nests arrays 200 levels deep, beyond the 128 levels a validator must accept",
+     ["links.store.metadata"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]),
+     post=write_file("bands/b08/zarr.json", (
+         '{"zarr_format": 3, "node_type": "group", "attributes": {"deep": ' + "[" * 200 + "]" * 200 + "}}\n"
+     ).encode("utf-8")))
+
+
 def _symlink(rel: str, to: str):
     def step(store: str) -> None:
         full = os.path.join(store, rel)

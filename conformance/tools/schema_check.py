@@ -26,7 +26,9 @@ Which documents, and against which schema (the same rules in all three tools):
   ends in `/.zattrs` -> schema/links-attributes.schema.json, id `<file>#<key>`
 - symbolic links are skipped, never followed
 - a file that is not strict UTF-8 JSON (a BOM, invalid UTF-8, a syntax
-  error, NaN/Infinity) is no schema document and is left out
+  error, NaN/Infinity) is no schema document and is left out, and so is a
+  document nested 128 or more levels deep (arrays and objects), which the
+  reference validator refuses (serde_json's recursion limit)
 
 Requires: `pip install -r conformance/tools/requirements.txt`.
 """
@@ -46,6 +48,20 @@ NODE_SCHEMA = os.path.join(ROOT, "schema", "links.schema.json")
 ATTR_SCHEMA = os.path.join(ROOT, "schema", "links-attributes.schema.json")
 
 
+MAX_DEPTH = 128
+
+
+def depth(doc) -> int:
+    """Levels of array/object nesting: 0 for a scalar, 1 for [] or {}."""
+    best, stack = 0, [(doc, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, (list, dict)):
+            best = max(best, d)
+            stack.extend((c, d + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return best
+
+
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
@@ -58,9 +74,10 @@ def load_strict(path: str):
         return None
     try:
         text = raw.decode("utf-8", errors="strict")
-        return (json.loads(text, parse_constant=_reject_constant),)
-    except (UnicodeDecodeError, ValueError):
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
+    return None if depth(doc) >= MAX_DEPTH else (doc,)
 
 
 def find_cases() -> list[str]:

@@ -14,7 +14,8 @@
 //!   or ends in `/.zattrs` → `schema/links-attributes.schema.json`, id `<file>#<key>`
 //! - symbolic links are skipped, never followed
 //! - a file that is not strict UTF-8 JSON (BOM, invalid UTF-8, syntax error)
-//!   is no schema document and is left out
+//!   is no schema document and is left out, and so is a document nested 128
+//!   or more levels deep, which the reference validator refuses
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/conformance.html>
 
@@ -111,7 +112,31 @@ fn load_strict(path: &Path) -> Option<Value> {
         return None;
     }
     std::str::from_utf8(&raw).ok()?;
-    serde_json::from_slice(&raw).ok()
+    let doc: Value = serde_json::from_slice(&raw).ok()?;
+    (depth(&doc) < MAX_DEPTH).then_some(doc)
+}
+
+/// Documents nested this deep or deeper are left out (serde_json refuses them).
+pub const MAX_DEPTH: usize = 128;
+
+/// Levels of array/object nesting: 0 for a scalar, 1 for `[]` or `{}`.
+pub fn depth(doc: &Value) -> usize {
+    let mut best = 0;
+    let mut stack = vec![(doc, 1)];
+    while let Some((v, d)) = stack.pop() {
+        match v {
+            Value::Array(items) => {
+                best = best.max(d);
+                stack.extend(items.iter().map(|c| (c, d + 1)));
+            }
+            Value::Object(map) => {
+                best = best.max(d);
+                stack.extend(map.values().map(|c| (c, d + 1)));
+            }
+            _ => {}
+        }
+    }
+    best
 }
 
 /// The two committed schemas, compiled as draft 7.
