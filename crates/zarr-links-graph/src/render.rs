@@ -5,8 +5,10 @@
 //! labelled with its last segment), and every **declared** link once, as an
 //! arrow from the node that states it, labelled with its type. Derived
 //! inverses are not drawn: they restate the same facts. External targets are
-//! drawn outside the boxes as notes with their full URI; in-store targets
-//! that do not exist are drawn dashed and red.
+//! drawn as notes: nodes of another Zarr store (`<store URI>#/<path>`, and
+//! the store URI itself) in a dashed box per store, labelled with their path
+//! there; other URIs outside every box, with their full URI. In-store
+//! targets that do not exist are drawn dashed and red.
 //!
 //! The JSON form holds everything: derived edges (marked), index categories
 //! and skipped entries too.
@@ -23,21 +25,30 @@ use zarr_links_model::{CoreRelation, NodePath, RelationType};
 
 use crate::build::{LinkGraph, NodeClass, NodeId};
 
-/// The nodes to draw, by the box they go in (`None`: outside every box).
+/// The nodes to draw, by the box they go in.
 struct Layout {
+    /// In-store nodes, by parent group path.
     boxes: BTreeMap<String, Vec<NodeId>>,
+    /// External nodes inside another Zarr store (`<store URI>#/<path>`, or
+    /// the store URI itself), by store URI.
+    stores: BTreeMap<String, Vec<NodeId>>,
+    /// Everything else: the root group, other external targets.
     outside: Vec<NodeId>,
 }
 
 fn layout(graph: &LinkGraph) -> Layout {
     let mut boxes: BTreeMap<String, Vec<NodeId>> = BTreeMap::new();
+    let mut stores: BTreeMap<String, Vec<NodeId>> = BTreeMap::new();
     let mut outside = Vec::new();
     for (id, node) in graph.nodes() {
         if !graph.is_linked(id) {
             continue;
         }
         match node.class {
-            NodeClass::External => outside.push(id),
+            NodeClass::External => match node.name.split_once("#/") {
+                Some((store, _)) => stores.entry(store.to_string()).or_default().push(id),
+                None => outside.push(id),
+            },
             _ => {
                 let parent = NodePath::parse(&node.name)
                     .ok()
@@ -50,18 +61,35 @@ fn layout(graph: &LinkGraph) -> Layout {
             }
         }
     }
-    for members in boxes.values_mut() {
+    // A link to another store's root goes in that store's box.
+    outside.retain(|id| match stores.get_mut(graph.name(*id)) {
+        Some(members) => {
+            members.push(*id);
+            false
+        }
+        None => true,
+    });
+    for members in boxes.values_mut().chain(stores.values_mut()) {
         members.sort_by(|a, b| graph.name(*a).cmp(graph.name(*b)));
     }
     outside.sort_by(|a, b| graph.name(*a).cmp(graph.name(*b)));
-    Layout { boxes, outside }
+    Layout {
+        boxes,
+        stores,
+        outside,
+    }
 }
 
 /// The label of a node inside its box: the last path segment, `/` for the
-/// root, the URI for an external target.
-fn short_label(graph: &LinkGraph, id: NodeId) -> String {
+/// root; for a node of another store, its path there (`/` for its root); the
+/// URI for any other external target.
+fn short_label(graph: &LinkGraph, id: NodeId, in_store_box: bool) -> String {
     let node = graph.node(id);
     let base = match node.class {
+        NodeClass::External if in_store_box => match node.name.split_once('#') {
+            Some((_, path)) => path.to_string(),
+            None => "/".to_string(),
+        },
         NodeClass::External => node.name.clone(),
         _ => node
             .name
@@ -118,8 +146,8 @@ fn dot_str(s: &str) -> String {
     out
 }
 
-fn dot_node(out: &mut String, graph: &LinkGraph, id: NodeId, indent: &str) {
-    let label = dot_str(&short_label(graph, id));
+fn dot_node(out: &mut String, graph: &LinkGraph, id: NodeId, indent: &str, in_store_box: bool) {
+    let label = dot_str(&short_label(graph, id, in_store_box));
     let tooltip = dot_str(graph.name(id));
     let style = match graph.class(id) {
         NodeClass::Group => "shape=folder, style=filled, fillcolor=\"#fff5d6\"",
@@ -159,12 +187,24 @@ pub fn dot(graph: &LinkGraph, title: &str) -> String {
             dot_str(parent)
         );
         for id in members {
-            dot_node(&mut out, graph, *id, "    ");
+            dot_node(&mut out, graph, *id, "    ", false);
+        }
+        out.push_str("  }\n");
+    }
+    for (i, (store, members)) in layout.stores.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph cluster_store_{i} {{");
+        let _ = writeln!(
+            out,
+            "    label={}; style=\"dashed,rounded\"; color=\"#888888\"; fontcolor=\"#444444\";",
+            dot_str(&format!("other Zarr store: {store}"))
+        );
+        for id in members {
+            dot_node(&mut out, graph, *id, "    ", true);
         }
         out.push_str("  }\n");
     }
     for id in &layout.outside {
-        dot_node(&mut out, graph, *id, "  ");
+        dot_node(&mut out, graph, *id, "  ", false);
     }
     for e in declared_edges(graph) {
         let c = colour(&e.r#type);
@@ -207,8 +247,8 @@ fn mermaid_str(s: &str) -> String {
     out
 }
 
-fn mermaid_node(out: &mut String, graph: &LinkGraph, id: NodeId, indent: &str) {
-    let label = mermaid_str(&short_label(graph, id));
+fn mermaid_node(out: &mut String, graph: &LinkGraph, id: NodeId, indent: &str, in_store_box: bool) {
+    let label = mermaid_str(&short_label(graph, id, in_store_box));
     let (open, close, class) = match graph.class(id) {
         NodeClass::Group => ("[[", "]]", "group"),
         NodeClass::Array => ("(", ")", "array"),
@@ -228,12 +268,20 @@ pub fn mermaid(graph: &LinkGraph, title: &str) -> String {
     for (i, (parent, members)) in layout.boxes.iter().enumerate() {
         let _ = writeln!(out, "  subgraph g{i}[{}]", mermaid_str(parent));
         for id in members {
-            mermaid_node(&mut out, graph, *id, "    ");
+            mermaid_node(&mut out, graph, *id, "    ", false);
+        }
+        out.push_str("  end\n");
+    }
+    for (i, (store, members)) in layout.stores.iter().enumerate() {
+        let label = mermaid_str(&format!("other Zarr store: {store}"));
+        let _ = writeln!(out, "  subgraph s{i}[{label}]");
+        for id in members {
+            mermaid_node(&mut out, graph, *id, "    ", true);
         }
         out.push_str("  end\n");
     }
     for id in &layout.outside {
-        mermaid_node(&mut out, graph, *id, "  ");
+        mermaid_node(&mut out, graph, *id, "  ", false);
     }
     let edges = declared_edges(graph);
     for e in &edges {

@@ -615,3 +615,38 @@ fn builds_and_answers_on_100k_arrays_quickly() {
     assert!(built.as_secs() < 30, "build took {built:?}");
     assert!(queried.as_millis() < 2000, "queries took {queried:?}");
 }
+
+#[test]
+fn nodes_of_another_store_are_drawn_in_one_box_per_store() {
+    use NodeKind::{Array as A, Group as G};
+    let h = hierarchy(&[
+        ("/", G, links(&[("s3://bucket/l1c.zarr", "derived_from")])),
+        (
+            "/b04",
+            A,
+            links(&[
+                ("s3://bucket/l1c.zarr#/r10m/b04", "derived_from"),
+                ("https://example.org/doc.html", "describedby"),
+            ]),
+        ),
+    ]);
+    let g = LinkGraph::build(&h);
+    let dot = render::dot(&g, "t");
+    assert_eq!(
+        dot.matches("label=\"other Zarr store: s3://bucket/l1c.zarr\"")
+            .count(),
+        1
+    );
+    assert!(dot.contains("label=\"/r10m/b04\", tooltip=\"s3://bucket/l1c.zarr#/r10m/b04\""));
+    assert!(dot.contains("label=\"/\", tooltip=\"s3://bucket/l1c.zarr\""));
+    assert!(
+        dot.contains("label=\"https://example.org/doc.html\""),
+        "other URIs keep their full label"
+    );
+    let m = render::mermaid(&g, "t");
+    assert_eq!(
+        m.matches("subgraph s0[\"other Zarr store: s3://bucket/l1c.zarr\"]")
+            .count(),
+        1
+    );
+}
