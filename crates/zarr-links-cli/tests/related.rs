@@ -301,3 +301,69 @@ fn help_describes_every_flag() {
         assert!(help.contains(needle), "missing {needle:?} in:\n{help}");
     }
 }
+
+/// A small v3 store: `/parts/tile` declares `part_of /mosaic`.
+fn composition_store() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let decl = r#"[{"uuid": "9500acb2-598d-48c1-ac4c-96f069e8299b", "name": "links:"}]"#;
+    let group = |attrs: &str| {
+        format!(r#"{{"zarr_format": 3, "node_type": "group", "attributes": {attrs}}}"#)
+    };
+    let write = |rel: &str, text: String| {
+        let p = tmp.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("zarr.json", group("{}"));
+    write("mosaic/zarr.json", group("{}"));
+    write("parts/zarr.json", group("{}"));
+    write(
+        "parts/tile/zarr.json",
+        group(&format!(
+            r#"{{"zarr_conventions": {decl}, "links:relationships": [{{"target": "/mosaic", "type": "part_of"}}]}}"#
+        )),
+    );
+    tmp
+}
+
+#[test]
+fn derived_inverse_is_shown_once_and_marked() {
+    let tmp = composition_store();
+    let dir = tmp.path().to_str().unwrap();
+    let json = |args: &[&str]| -> Vec<Value> {
+        let mut all = vec!["related", dir, "/mosaic", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = zarr_links(&all);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    // Both directions: the declared statement only.
+    let both = json(&[]);
+    assert_eq!(both.len(), 1);
+    assert_eq!(
+        both[0],
+        serde_json::json!({"source": "/parts/tile", "target": "/mosaic", "type": "part_of",
+            "direction": "in", "declared_on": "/parts/tile", "derived": false})
+    );
+    // Outgoing, or by the inverse type: the derived `contains`, declared on the tile.
+    let want = serde_json::json!([{"source": "/mosaic", "target": "/parts/tile", "type": "contains",
+        "direction": "out", "declared_on": "/parts/tile", "derived": true}]);
+    assert_eq!(Value::Array(json(&["--direction", "out"])), want);
+    assert_eq!(Value::Array(json(&["--type", "contains"])), want);
+    let out = zarr_links(&["related", dir, "/mosaic", "--direction", "out"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "contains  /parts/tile  (derived inverse of the link declared on /parts/tile)"
+        ),
+        "{text}"
+    );
+}
