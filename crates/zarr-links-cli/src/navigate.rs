@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use zarr_links_graph::{LinkGraph, NodeId};
+use zarr_links_graph::{LinkGraph, NodeClass, NodeId};
 use zarr_links_store::{load, Loaded, LocalStore};
 
 /// Output format of `related`.
@@ -61,7 +61,10 @@ pub fn open(command: &str, path: &Path) -> Result<Opened, ExitCode> {
 /// similar paths, and returns exit code 2.
 pub fn find_node(command: &str, opened: &Opened, given: &str) -> Result<NodeId, ExitCode> {
     let graph = &opened.graph;
-    if let Some(id) = graph.find(given) {
+    let missing = graph
+        .find(given)
+        .filter(|id| graph.class(*id) == NodeClass::Missing);
+    if let Some(id) = graph.find(given).filter(|id| missing != Some(*id)) {
         return Ok(id);
     }
     let mut fixed = given.trim_end_matches('/').to_string();
@@ -78,6 +81,17 @@ pub fn find_node(command: &str, opened: &Opened, given: &str) -> Result<NodeId, 
     let mut message = format!("zarr-links {command}: {store} has no node {given}");
     if !given.starts_with('/') && !given.contains(':') {
         message.push_str(" (node paths are absolute: they start at the store root with `/`)");
+    }
+    if let Some(id) = missing {
+        let n = graph.in_edges(id).filter(|(_, e)| !e.derived).count();
+        let indexed = graph
+            .categories()
+            .iter()
+            .filter(|c| c.members.contains(&id))
+            .count();
+        message.push_str(&format!(
+            ", although {n} link(s) and {indexed} index categories name it; `zarr-links validate {store}` reports them"
+        ));
     }
     let similar = graph.suggest(given, 5);
     if similar.is_empty() {

@@ -367,3 +367,23 @@ fn derived_inverse_is_shown_once_and_marked() {
         "{text}"
     );
 }
+
+#[test]
+fn a_link_target_that_does_not_exist_is_not_a_node() {
+    let tmp = composition_store();
+    // Point the tile at a group that does not exist as well.
+    let p = tmp.path().join("parts/tile/zarr.json");
+    let text = std::fs::read_to_string(&p).unwrap().replace(
+        r#"{"target": "/mosaic", "type": "part_of"}"#,
+        r#"{"target": "/mosaic", "type": "part_of"}, {"target": "/mosaics", "type": "part_of"}"#,
+    );
+    std::fs::write(&p, text).unwrap();
+    let out = zarr_links(&["related", tmp.path().to_str().unwrap(), "/mosaics"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has no node /mosaics, although 1 link(s)"),
+        "{err}"
+    );
+    assert!(err.contains("Did you mean:\n    /mosaic"), "{err}");
+}
