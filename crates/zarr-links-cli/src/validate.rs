@@ -18,7 +18,11 @@ pub enum Format {
     Json,
 }
 
-/// Arguments of `zarr-links validate`.
+/// Check a whole store against the convention: schemas, targets, node
+/// kinds, inverses, cycles and the index.
+///
+/// Reads only metadata (never chunks), never writes, never follows links
+/// outside the store, never fetches external targets.
 ///
 /// Exit status: 0 valid (warnings allowed), 1 invalid, 2 the store could not
 /// be read or the command line was wrong.
@@ -86,7 +90,11 @@ pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
         "{bold}checking{bold:#} {} (Zarr v{}{}, {})",
         report.store,
         report.zarr_format,
-        if report.consolidated { ", consolidated metadata" } else { "" },
+        if report.consolidated {
+            ", consolidated metadata"
+        } else {
+            ""
+        },
         plural(report.nodes, "node", "nodes")
     )?;
     let mut current: Option<&str> = None;
@@ -96,7 +104,11 @@ pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             writeln!(out, "{bold}{}{bold:#}", f.node)?;
             current = Some(f.node.as_str());
         }
-        let style = if f.severity == Severity::Error { err } else { warn };
+        let style = if f.severity == Severity::Error {
+            err
+        } else {
+            warn
+        };
         writeln!(
             out,
             "  {style}{}[{}]{style:#} {}: {}",
@@ -111,13 +123,11 @@ pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     }
     writeln!(out)?;
     if !report.convention_used {
-        writeln!(out, "the convention is not in use: no node carries a `links:` attribute")?;
+        writeln!(
+            out,
+            "the convention is not in use: no node carries a `links:` attribute"
+        )?;
     }
-    let nodes_with = {
-        let mut v: Vec<&str> = report.findings.iter().map(|f| f.node.as_str()).collect();
-        v.dedup();
-        v.len()
-    };
     let verdict = if report.valid {
         format!("{good}valid{good:#}")
     } else {
@@ -128,6 +138,6 @@ pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
         "{verdict}: {}, {} in {}",
         plural(report.errors, "error", "errors"),
         plural(report.warnings, "warning", "warnings"),
-        plural(nodes_with, "node", "nodes")
+        plural(report.nodes, "node", "nodes")
     )
 }

@@ -180,6 +180,39 @@ fn is_loop(e: &std::io::Error) -> bool {
     e.raw_os_error() == Some(ELOOP)
 }
 
+/// Opens a file for reading without following a symbolic link in its last
+/// component: such a link fails with ELOOP. Where that flag is not known,
+/// fails with `Unsupported` so that the caller takes the careful path.
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        #[cfg(any(
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "powerpc",
+            target_arch = "powerpc64"
+        ))]
+        const O_NOFOLLOW: i32 = 0o100000;
+        #[cfg(not(any(
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "powerpc",
+            target_arch = "powerpc64"
+        )))]
+        const O_NOFOLLOW: i32 = 0o400000;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(O_NOFOLLOW)
+            .open(path)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = path;
+        Err(std::io::Error::from(ErrorKind::Unsupported))
+    }
+}
+
 fn parent_prefix(key: &str) -> &str {
     key.rfind('/').map_or("", |i| &key[..i])
 }
@@ -190,23 +223,37 @@ impl Store for LocalStore {
             return Err(StoreError::InvalidKey(key.to_string()));
         }
         let path = self.path_of(key);
-        let lmeta = match std::fs::symlink_metadata(&path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(classify(key, &e, &path)),
-        };
-        let real = if lmeta.file_type().is_symlink() || !self.is_safe(parent_prefix(key)) {
-            match self.confine(key, &path)? {
-                Some(r) => r,
-                None => return Ok(None),
+        // Fast path: the directory is known to be reached without symbolic
+        // links, and the file is opened without following one.
+        let direct = if self.is_safe(parent_prefix(key)) {
+            match open_no_follow(&path) {
+                Ok(f) => Some((f, path.clone())),
+                Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+                Err(e) if is_loop(&e) || e.kind() == ErrorKind::Unsupported => None,
+                Err(e) => return Err(classify(key, &e, &path)),
             }
         } else {
-            path
+            None
         };
-        let mut file = match std::fs::File::open(&real) {
-            Ok(f) => f,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(classify(key, &e, &real)),
+        let (mut file, real) = match direct {
+            Some(x) => x,
+            None => {
+                if let Err(e) = std::fs::symlink_metadata(&path) {
+                    if e.kind() == ErrorKind::NotFound {
+                        return Ok(None);
+                    }
+                    return Err(classify(key, &e, &path));
+                }
+                let real = match self.confine(key, &path)? {
+                    Some(r) => r,
+                    None => return Ok(None),
+                };
+                match std::fs::File::open(&real) {
+                    Ok(f) => (f, real),
+                    Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+                    Err(e) => return Err(classify(key, &e, &real)),
+                }
+            }
         };
         let meta = file.metadata().map_err(|e| classify(key, &e, &real))?;
         if meta.is_dir() {

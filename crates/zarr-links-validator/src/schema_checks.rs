@@ -74,7 +74,7 @@ pub fn check(
     kind: NodeKind,
     attributes: &Map<String, Value>,
 ) -> Vec<SchemaFinding> {
-    if !relevant(attributes) {
+    if !relevant(attributes) || accepted(format, kind, attributes) {
         return Vec::new();
     }
     let part = Value::Object(relevant_part(attributes));
@@ -132,6 +132,129 @@ pub fn check(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
+}
+
+/// A fast, conservative pre-check: `true` only when the attributes are
+/// certainly accepted by the schemas. It recognises the common, well-formed
+/// shapes (declaration objects, links whose target and type parse, plain
+/// string fields, a well-formed index on a group) and answers `false` for
+/// anything else, which is then decided by the compiled JSON Schemas. It
+/// never rejects anything by itself, so every finding still comes from a
+/// schema rejection. Tests check it against the schemas.
+pub fn accepted(format: ZarrFormat, kind: NodeKind, attributes: &Map<String, Value>) -> bool {
+    let uses = attributes.keys().any(|k| k.starts_with(PREFIX));
+    // Declaration.
+    match attributes.get(ZARR_CONVENTIONS) {
+        None => {
+            if uses {
+                return false;
+            }
+        }
+        Some(Value::Array(items)) => {
+            if items.iter().any(|x| x.as_str() == Some(CONVENTION_UUID)) {
+                return false;
+            }
+            if uses {
+                const ALLOWED: [&str; 5] =
+                    ["uuid", "name", "schema_url", "spec_url", "description"];
+                let mut ours = false;
+                for item in items {
+                    let Value::Object(m) = item else { return false };
+                    if !m
+                        .iter()
+                        .all(|(k, v)| ALLOWED.contains(&k.as_str()) && v.is_string())
+                        || !(m.contains_key("uuid")
+                            || m.contains_key("schema_url")
+                            || m.contains_key("spec_url"))
+                    {
+                        return false;
+                    }
+                    ours |= m.get("uuid").and_then(Value::as_str) == Some(CONVENTION_UUID);
+                }
+                if !ours {
+                    return false;
+                }
+            }
+        }
+        Some(_) => {
+            if uses {
+                return false;
+            }
+        }
+    }
+    // Relationships.
+    if let Some(links) = attributes.get(RELATIONSHIPS) {
+        let Value::Array(links) = links else {
+            return false;
+        };
+        for link in links {
+            let Value::Object(l) = link else { return false };
+            let (Some(Value::String(t)), Some(Value::String(ty))) =
+                (l.get("target"), l.get("type"))
+            else {
+                return false;
+            };
+            if parse_target(t).is_err() || RelationType::parse(ty).is_err() {
+                return false;
+            }
+            for (k, v) in l {
+                let ok = match k.as_str() {
+                    "target" | "type" => true,
+                    "description" | "title" => v.is_string(),
+                    "role" | "protocol" => v.as_str().is_some_and(|s| !s.is_empty()),
+                    "media_type" => v.as_str().is_some_and(plain_media_type),
+                    _ => true,
+                };
+                if !ok {
+                    return false;
+                }
+            }
+        }
+    }
+    // Index.
+    if let Some(index) = attributes.get(INDEX) {
+        if kind == NodeKind::Array {
+            return false;
+        }
+        let Value::Object(index) = index else {
+            return false;
+        };
+        for (cat, entries) in index {
+            let Value::Array(entries) = entries else {
+                return false;
+            };
+            if cat.is_empty() {
+                return false;
+            }
+            let mut seen = std::collections::HashSet::with_capacity(entries.len());
+            for e in entries {
+                let Some(s) = e.as_str() else { return false };
+                if parse_index_entry(s).is_err() || !seen.insert(s) {
+                    return false;
+                }
+            }
+        }
+    }
+    let _ = format;
+    true
+}
+
+/// Whether `s` certainly matches the media type pattern of the schema
+/// (`type/subtype`, optionally followed by `;` parameters on one line).
+fn plain_media_type(s: &str) -> bool {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$&^_.+-".contains(c);
+    let Some((ty, rest)) = s.split_once('/') else {
+        return false;
+    };
+    let sub_len = rest.find(|c: char| !token(c)).unwrap_or(rest.len());
+    let (sub, params) = rest.split_at(sub_len);
+    let starts = |x: &str| x.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    starts(ty)
+        && ty.chars().all(token)
+        && starts(sub)
+        && (params.is_empty()
+            || (params.trim_start_matches([' ', '\t']).starts_with(';')
+                && !params.contains(['\n', '\r', '\u{2028}', '\u{2029}'])))
 }
 
 /// What the schema said, reduced to what classification needs.

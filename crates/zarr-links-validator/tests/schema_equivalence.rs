@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use zarr_links_model::schema::{attributes_schema, node_schema};
 use zarr_links_model::{NodeKind, ZarrFormat};
-use zarr_links_validator::schema_checks::check;
+use zarr_links_validator::schema_checks::{accepted, check};
 
 const UUID: &str = "9500acb2-598d-48c1-ac4c-96f069e8299b";
 
@@ -132,6 +132,7 @@ fn schema_verdict_equals_presence_of_a_schema_level_finding() {
     let docs = corpus();
     assert!(docs.len() > 300, "{}", docs.len());
     let mut invalid = 0;
+    let mut fast = 0;
     for doc in &docs {
         let map = doc.as_object().unwrap();
         // v2 attributes on a group: the attributes schema alone.
@@ -156,6 +157,14 @@ fn schema_verdict_equals_presence_of_a_schema_level_finding() {
                 "v2 {kind:?} {doc}: {v2:?}"
             );
         }
+        // The fast pre-check never accepts what the schemas reject.
+        for kind in [NodeKind::Group, NodeKind::Array] {
+            let full = json!({"zarr_format": 3, "node_type": kind.as_str(), "attributes": doc});
+            if accepted(ZarrFormat::V3, kind, map) {
+                assert!(node.is_valid(&full), "pre-check accepted {kind:?} {doc}");
+                fast += 1;
+            }
+        }
         // One finding per (rule, pointer).
         let mut keys: Vec<_> = findings
             .iter()
@@ -174,5 +183,9 @@ fn schema_verdict_equals_presence_of_a_schema_level_finding() {
     assert!(
         invalid > 200,
         "the corpus should be mostly invalid, got {invalid}"
+    );
+    assert!(
+        fast > 50,
+        "the pre-check should accept the common valid shapes, got {fast}"
     );
 }
