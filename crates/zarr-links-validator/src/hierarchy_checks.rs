@@ -68,6 +68,9 @@ fn link_ptr(i: usize) -> String {
     format!("/{}/{i}", pointer_token(RELATIONSHIPS))
 }
 
+/// Groups with more children than this get no "did you mean" by spelling.
+const MAX_SIBLINGS_TO_COMPARE: usize = 1000;
+
 /// Levenshtein distance on characters.
 fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -122,6 +125,10 @@ impl<'a> Context<'a> {
         let parent = missing.parent()?;
         let name = missing.name()?.to_lowercase();
         let siblings = s.children.get(parent.as_str())?;
+        if siblings.len() > MAX_SIBLINGS_TO_COMPARE {
+            // Keep the whole run linear: no fuzzy search in huge groups.
+            return None;
+        }
         siblings
             .iter()
             .filter_map(|&i| {
@@ -196,7 +203,7 @@ impl<'a> Context<'a> {
             let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
             for (li, link) in links.iter().enumerate() {
                 let Value::Object(obj) = link else { continue };
-                let base = link_ptr(li);
+                let base = || link_ptr(li);
                 for key in obj
                     .keys()
                     .filter(|k| !LINK_FIELDS.contains(&k.as_str()) && !k.contains(':'))
@@ -213,7 +220,7 @@ impl<'a> Context<'a> {
                     out.push(make_finding(
                         node,
                         Rule::LinkUnknownField,
-                        &format!("{base}/{}", pointer_token(key)),
+                        &format!("{}/{}", base(), pointer_token(key)),
                         format!("the link has the unknown member `{key}`; expected only the defined members or prefixed extension members"),
                         hint,
                     ));
@@ -231,7 +238,7 @@ impl<'a> Context<'a> {
                     out.push(make_finding(
                         node,
                         Rule::LinkDuplicate,
-                        &base,
+                        &base(),
                         format!(
                             "the link ({t:?}, {ty:?}) is already stated at {}; expected each (target, type) pair once",
                             node.pointer(&link_ptr(first))
@@ -243,12 +250,12 @@ impl<'a> Context<'a> {
                 let Target::InStore(path) = target else {
                     continue;
                 };
-                let tptr = format!("{base}/target");
+                let tptr = || format!("{}/target", base());
                 if path == node.path {
                     out.push(make_finding(
                         node,
                         Rule::TargetSelf,
-                        &tptr,
+                        &tptr(),
                         format!(
                             "target {t:?} is the node that carries the link; expected another node"
                         ),
@@ -261,7 +268,7 @@ impl<'a> Context<'a> {
                         out.push(make_finding(
                             node,
                             Rule::TargetResolves,
-                            &tptr,
+                            &tptr(),
                             self.unresolved_message("target", &path),
                             None,
                         ));
@@ -276,12 +283,12 @@ impl<'a> Context<'a> {
                 let kind_problem = match core {
                     CoreRelation::QualityFor if node.kind != NodeKind::Array => Some((
                         Rule::KindQualityFor,
-                        format!("{base}/type"),
+                        format!("{}/type", base()),
                         format!("`quality_for` is declared on a {}; expected it on an array (the quality or mask array)", node.kind.as_str()),
                     )),
                     CoreRelation::SameAs if node.kind != target_kind => Some((
                         Rule::KindSameAs,
-                        tptr.clone(),
+                        tptr(),
                         format!(
                             "`same_as` joins this {} to the {} {t:?}; expected two arrays or two groups",
                             node.kind.as_str(),
@@ -290,12 +297,12 @@ impl<'a> Context<'a> {
                     )),
                     CoreRelation::PartOf if target_kind != NodeKind::Group => Some((
                         Rule::KindPartOf,
-                        tptr.clone(),
+                        tptr(),
                         format!("`part_of` targets the array {t:?}; expected a group"),
                     )),
                     CoreRelation::Contains if node.kind != NodeKind::Group => Some((
                         Rule::KindContains,
-                        format!("{base}/type"),
+                        format!("{}/type", base()),
                         "`contains` is declared on an array; expected it on a group".to_string(),
                     )),
                     _ => None,
@@ -343,23 +350,17 @@ impl<'a> Context<'a> {
     pub fn check_graph(&self, edges: &[Edge]) -> Vec<Finding> {
         let mut out = Vec::new();
         // Composition links between the same two nodes, both directions.
-        let contains: HashSet<(usize, usize)> = edges
+        let contains: HashMap<(usize, usize), &Edge> = edges
             .iter()
             .filter(|e| e.rel == CoreRelation::Contains)
-            .map(|e| (e.src, e.dst))
+            .map(|e| ((e.src, e.dst), e))
             .collect();
         let mut mutual_contains: HashSet<(usize, usize)> = HashSet::new();
         for e in edges.iter().filter(|e| e.rel == CoreRelation::Contains) {
-            if contains.contains(&(e.dst, e.src)) {
+            if let Some(back) = contains.get(&(e.dst, e.src)) {
                 mutual_contains.insert((e.src, e.dst));
                 if e.src < e.dst {
-                    let other = edges
-                        .iter()
-                        .find(|o| {
-                            o.rel == CoreRelation::Contains && o.src == e.dst && o.dst == e.src
-                        })
-                        .map(|o| self.link_pointer(o, "/type"))
-                        .unwrap_or_default();
+                    let other = self.link_pointer(back, "/type");
                     let (a, b) = (self.nodes[e.src], self.nodes[e.dst]);
                     out.push(make_finding(
                         a,
