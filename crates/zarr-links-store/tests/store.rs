@@ -1,0 +1,212 @@
+//! The `Store` trait, the local backend's confinement, and loading through
+//! an in-memory backend (what a later HTTP or S3 backend would do).
+
+use std::collections::BTreeMap;
+
+use zarr_links_model::{NodeKind, NodePath, Rule, ZarrFormat};
+use zarr_links_store::{load, DirEntry, LocalStore, OpenError, Store, StoreError};
+
+/// A store held in memory: keys to bytes.
+struct MemoryStore(BTreeMap<String, Vec<u8>>);
+
+impl Store for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.0.get(key).cloned())
+    }
+
+    fn list_dir(&self, prefix: &str) -> Result<Vec<DirEntry>, StoreError> {
+        let start = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}/")
+        };
+        let mut names: BTreeMap<String, bool> = BTreeMap::new();
+        for k in self.0.keys().filter(|k| k.starts_with(&start)) {
+            let rest = &k[start.len()..];
+            match rest.split_once('/') {
+                Some((dir, _)) => names.insert(dir.to_string(), true),
+                None => names.insert(rest.to_string(), false),
+            };
+        }
+        Ok(names
+            .into_iter()
+            .map(|(name, is_dir)| DirEntry {
+                name,
+                is_dir,
+                problem: None,
+            })
+            .collect())
+    }
+
+    fn describe(&self) -> String {
+        "memory".into()
+    }
+}
+
+fn mem(entries: &[(&str, &str)]) -> MemoryStore {
+    MemoryStore(
+        entries
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect(),
+    )
+}
+
+#[test]
+fn loads_v3_from_any_backend() {
+    let s = mem(&[
+        (
+            "zarr.json",
+            r#"{"zarr_format": 3, "node_type": "group", "attributes": {"title": "t"}}"#,
+        ),
+        (
+            "bands/zarr.json",
+            r#"{"zarr_format": 3, "node_type": "group"}"#,
+        ),
+        (
+            "bands/B04/zarr.json",
+            r#"{"zarr_format": 3, "node_type": "array", "attributes": {"a": 1}}"#,
+        ),
+        ("bands/B04/c/0/0", "chunk bytes are never read"),
+        ("notanode/readme.txt", "x"),
+    ]);
+    let l = load(&s).unwrap();
+    assert_eq!(l.store, "memory");
+    assert_eq!(l.hierarchy.format, ZarrFormat::V3);
+    let paths: Vec<&str> = l.hierarchy.nodes.keys().map(NodePath::as_str).collect();
+    assert_eq!(paths, ["/", "/bands", "/bands/B04"]);
+    let b04 = l
+        .hierarchy
+        .get(&NodePath::parse("/bands/B04").unwrap())
+        .unwrap();
+    assert_eq!(b04.kind, NodeKind::Array);
+    assert_eq!(
+        (b04.origin.key.as_str(), b04.origin.pointer.as_str()),
+        ("bands/B04/zarr.json", "/attributes")
+    );
+    assert!(l.problems.is_empty(), "{:?}", l.problems);
+}
+
+#[test]
+fn loads_v2_from_any_backend() {
+    let s = mem(&[
+        (".zgroup", r#"{"zarr_format": 2}"#),
+        (".zattrs", r#"{"title": "t"}"#),
+        ("b04/.zarray", r#"{"zarr_format": 2}"#),
+        ("b04/.zattrs", "[]"),
+    ]);
+    let l = load(&s).unwrap();
+    assert_eq!(l.hierarchy.format, ZarrFormat::V2);
+    assert_eq!(l.hierarchy.nodes.len(), 2);
+    assert_eq!(l.problems.len(), 1);
+    assert_eq!(
+        (l.problems[0].rule, l.problems[0].key.as_str()),
+        (Rule::StoreMetadata, "b04/.zattrs")
+    );
+}
+
+#[test]
+fn no_metadata_is_an_open_error() {
+    let s = mem(&[("data/x", "1")]);
+    assert_eq!(
+        load(&s).unwrap_err(),
+        OpenError::NoMetadata("memory".into())
+    );
+}
+
+#[test]
+fn local_keys_are_confined() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("zarr.json"), "{}").unwrap();
+    let s = LocalStore::open(d.path()).unwrap();
+    for bad in [
+        "../zarr.json",
+        "a/../zarr.json",
+        "a//b",
+        "./zarr.json",
+        "/zarr.json",
+        "",
+    ] {
+        assert!(
+            matches!(s.get(bad), Err(StoreError::InvalidKey(_))),
+            "{bad:?}"
+        );
+    }
+    assert!(matches!(s.list_dir(".."), Err(StoreError::InvalidKey(_))));
+    assert_eq!(s.get("missing.json").unwrap(), None);
+    assert_eq!(s.get("zarr.json").unwrap().as_deref(), Some(&b"{}"[..]));
+    assert_eq!(s.describe(), d.path().display().to_string());
+}
+
+#[test]
+fn local_listing_is_sorted_and_typed() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("zarr.json"), "{}").unwrap();
+    std::fs::create_dir(d.path().join("b")).unwrap();
+    std::fs::create_dir(d.path().join("a")).unwrap();
+    std::fs::write(d.path().join("c.txt"), "").unwrap();
+    let s = LocalStore::open(d.path()).unwrap();
+    let got: Vec<(String, bool)> = s
+        .list_dir("")
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.name, e.is_dir))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a".into(), true),
+            ("b".into(), true),
+            ("c.txt".into(), false),
+            ("zarr.json".into(), false)
+        ]
+    );
+    // A file where a directory is expected.
+    assert!(matches!(
+        s.list_dir("c.txt"),
+        Err(StoreError::NotADirectory(_))
+    ));
+    assert!(matches!(
+        s.get("c.txt/zarr.json"),
+        Err(StoreError::NotADirectory(_))
+    ));
+}
+
+#[test]
+fn documents_over_the_limit_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("zarr.json"),
+        vec![b' '; zarr_links_store::MAX_DOCUMENT_BYTES + 1],
+    )
+    .unwrap();
+    let s = LocalStore::open(d.path()).unwrap();
+    assert!(matches!(
+        s.get("zarr.json"),
+        Err(StoreError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn parse_document_reports_each_defect() {
+    use zarr_links_store::parse_document;
+    let ok = parse_document(br#"{"a": 1}"#);
+    assert!(ok.object.is_some() && ok.issues.is_empty());
+    let bom = parse_document(b"\xef\xbb\xbf{}");
+    assert!(bom.object.is_some() && bom.issues.len() == 1);
+    for bad in [&b"{"[..], b"[]", b"\"x\"", b"{\"a\": \xff}", b"", b"{} {}"] {
+        let p = parse_document(bad);
+        assert!(
+            p.object.is_none() && p.issues.len() == 1,
+            "{bad:?}: {:?}",
+            p.issues
+        );
+    }
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let p = parse_document(format!("{{\"a\": {deep}}}").as_bytes());
+    assert!(
+        p.issues[0].0.contains("nested deeper than 128"),
+        "{:?}",
+        p.issues
+    );
+}
