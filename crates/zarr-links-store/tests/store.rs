@@ -114,6 +114,7 @@ fn no_metadata_is_an_open_error() {
     );
 }
 
+// rule: links.reader.confined
 #[test]
 fn local_keys_are_confined() {
     let d = tempfile::tempdir().unwrap();

@@ -15,6 +15,17 @@
 //! # Ok::<(), zarr_links_validator::OpenError>(())
 //! ```
 //!
+//! Performance: each metadata document is read and parsed once (in
+//! parallel), the schemas are compiled once per process, a conservative
+//! Rust pre-check skips the schema engine for documents it can prove valid,
+//! and the graph checks (cycles by iterative Tarjan) are linear in nodes +
+//! links. The scale benchmark compares validation with merely reading and
+//! parsing the same files, on synthetic stores of 10,000 and 100,000 arrays:
+//!
+//! ```text
+//! cargo bench -p zarr-links-validator
+//! ```
+//!
 //! Spec: <https://zarr-links.github.io/zarr-links/validation.html>
 
 mod hierarchy_checks;
@@ -42,7 +53,8 @@ pub struct Report {
     pub zarr_format: u8,
     /// Whether the nodes came from consolidated metadata.
     pub consolidated: bool,
-    /// How many nodes were read.
+    /// How many nodes were read (nodes whose document could not be read are
+    /// reported as findings, not counted).
     pub nodes: usize,
     /// How many error findings.
     pub errors: usize,

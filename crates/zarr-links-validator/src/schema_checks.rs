@@ -28,13 +28,18 @@ static NODE: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
         .expect("the node schema compiles")
 });
 
-/// Compiles both schemas now (otherwise they compile on first use).
+/// Compiles both schemas now (otherwise they compile on first use). They are
+/// compiled once per process.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/validation.html>
 pub fn compile() {
     LazyLock::force(&ATTRIBUTES);
     LazyLock::force(&NODE);
 }
 
 /// A schema-level finding, located relative to the node's attributes object.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/validation.html>
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SchemaFinding {
     /// The rule.
@@ -69,6 +74,14 @@ fn relevant_part(attributes: &Map<String, Value>) -> Map<String, Value> {
 /// Runs the schema on one node's attributes: the node schema (on the node's
 /// v3 document form) for Zarr v3, the attributes schema for Zarr v2 plus the
 /// "index only on groups" rule that the v2 attributes alone cannot express.
+///
+/// Every schema error becomes a finding under the rule it breaks, classified
+/// by its location and the value found there; errors that describe the same
+/// defect (the branches of an `anyOf`, a legacy declaration that also fails
+/// `contains`) give one finding. The schemas reject a document exactly when
+/// this returns at least one finding.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/validation.html>
 pub fn check(
     format: ZarrFormat,
     kind: NodeKind,
@@ -141,6 +154,8 @@ pub fn check(
 /// anything else, which is then decided by the compiled JSON Schemas. It
 /// never rejects anything by itself, so every finding still comes from a
 /// schema rejection. Tests check it against the schemas.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/validation.html>
 pub fn accepted(format: ZarrFormat, kind: NodeKind, attributes: &Map<String, Value>) -> bool {
     let uses = attributes.keys().any(|k| k.starts_with(PREFIX));
     // Declaration.

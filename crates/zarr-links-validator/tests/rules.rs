@@ -601,6 +601,7 @@ fn a_cycle_is_reported_once_with_the_full_cycle_on_its_smallest_node() {
     );
 }
 
+// rule: links.reader.absolute-paths
 #[test]
 fn links_of_different_families_and_declared_inverses_are_fine() {
     let mut nodes = base();
@@ -696,4 +697,51 @@ fn every_store_rule_is_covered() {
             assert!(covered.contains(rule), "no test case for {rule}");
         }
     }
+}
+
+/// Unknown link members and unknown `links:` attributes are reported as
+/// warnings at most; the store stays valid and its links are still checked.
+// rule: links.reader.ignore-unknown
+#[test]
+fn unknown_members_are_ignored_not_rejected() {
+    let mut nodes = base();
+    attrs(&mut nodes, "/ndvi")["links:relationships"][0]["ext:weight"] = json!(0.5);
+    attrs(&mut nodes, "/ndvi")["links:relationships"][1]["weight"] = json!(0.5);
+    attrs(&mut nodes, "/ndvi").insert("links:future".into(), json!({"x": 1}));
+    for fmt in [Fmt::V3, Fmt::V2] {
+        let r = check(fmt, &nodes);
+        let got: Vec<_> = r.findings.iter().map(|f| (f.rule, f.severity)).collect();
+        assert_eq!(
+            got,
+            [
+                (Rule::AttributesUnknown, Severity::Warning),
+                (Rule::LinkUnknownField, Severity::Warning)
+            ],
+            "{}",
+            summary(&r)
+        );
+        assert!(r.valid);
+    }
+}
+
+/// External targets are checked for syntax only: hosts that do not exist,
+/// schemes nobody serves, all valid, and validation needs no network.
+// rule: links.reader.no-fetch
+#[test]
+fn external_targets_are_never_fetched() {
+    let mut nodes = base();
+    add_links(
+        &mut nodes,
+        "/bands/B04",
+        json!([
+            {"target": "https://does-not-exist.invalid/l1c.zarr#/b04", "type": "derived_from"},
+            {"target": "s3://no-such-bucket-zarr-links/x.zarr#/a", "type": "same_as"},
+            {"target": "gopher://example.invalid/1", "type": "describedby"}
+        ]),
+    );
+    let started = std::time::Instant::now();
+    let r = check(Fmt::V3, &nodes);
+    assert!(r.valid && r.findings.is_empty(), "{}", summary(&r));
+    // A fetch of a `.invalid` host would fail; a syntax check takes no time.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }

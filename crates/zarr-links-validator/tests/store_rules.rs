@@ -186,6 +186,7 @@ fn symlink_loops_are_not_followed() {
 }
 
 #[cfg(unix)]
+// rule: links.reader.confined
 #[test]
 fn symlink_outside_the_root_is_not_read() {
     let outside = tempfile::tempdir().unwrap();
@@ -419,6 +420,7 @@ fn consolidated_v3_missing_and_extra_nodes() {
     );
 }
 
+// rule: links.reader.confined
 #[test]
 fn consolidated_keys_never_leave_the_root() {
     let d = tempfile::tempdir().unwrap();
