@@ -355,10 +355,8 @@ impl<'a> Context<'a> {
             .filter(|e| e.rel == CoreRelation::Contains)
             .map(|e| ((e.src, e.dst), e))
             .collect();
-        let mut mutual_contains: HashSet<(usize, usize)> = HashSet::new();
         for e in edges.iter().filter(|e| e.rel == CoreRelation::Contains) {
             if let Some(back) = contains.get(&(e.dst, e.src)) {
-                mutual_contains.insert((e.src, e.dst));
                 if e.src < e.dst {
                     let other = self.link_pointer(back, "/type");
                     let (a, b) = (self.nodes[e.src], self.nodes[e.dst]);
@@ -386,14 +384,14 @@ impl<'a> Context<'a> {
             out.push(self.cycle_finding(Rule::CycleDerivedFrom, "derived_from", &cycle, edges));
         }
         // part_of cycles: part_of edges, and contains edges read backwards.
+        // Two groups that contain each other also form such a cycle; the
+        // specification reports both findings for them.
         let part: Vec<(usize, usize, usize)> = edges
             .iter()
             .enumerate()
             .filter_map(|(k, e)| match e.rel {
                 CoreRelation::PartOf => Some((e.src, e.dst, k)),
-                CoreRelation::Contains if !mutual_contains.contains(&(e.src, e.dst)) => {
-                    Some((e.dst, e.src, k))
-                }
+                CoreRelation::Contains => Some((e.dst, e.src, k)),
                 _ => None,
             })
             .collect();
@@ -431,11 +429,15 @@ impl<'a> Context<'a> {
             at = if e.src == at { e.dst } else { e.src };
             chain.push(self.nodes[at].path.as_str());
         }
-        let within = if first.src == start {
-            format!("{}/target", link_ptr(first.link))
-        } else {
-            String::new()
-        };
+        // Point at a link of the cycle that the reported node declares
+        // itself, if any (a `contains` read backwards is declared on the
+        // other end).
+        let within = cycle
+            .iter()
+            .map(|&k| &edges[k])
+            .find(|e| e.src == start)
+            .map(|e| format!("{}/target", link_ptr(e.link)))
+            .unwrap_or_default();
         let how = if rule == Rule::CyclePartOf {
             " (reading `contains` backwards)"
         } else {

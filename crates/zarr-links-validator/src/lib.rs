@@ -119,7 +119,10 @@ pub fn validate_hierarchy(loaded: &Loaded) -> Report {
     let convention_used = h.uses_links() || h.nodes.values().any(declares_links);
     if convention_used {
         if let Some(root) = h.get(&NodePath::root()) {
-            if !root.attributes.contains_key(INDEX) && !loaded.unreadable.contains(&root.path) {
+            if root.kind == zarr_links_model::NodeKind::Group
+                && !root.attributes.contains_key(INDEX)
+                && !loaded.unreadable.contains(&root.path)
+            {
                 findings.push(hierarchy_checks::make_finding(
                     root,
                     Rule::IndexRoot,

@@ -367,25 +367,6 @@ fn cases() -> Vec<Case> {
             only: None,
         },
         Case {
-            name: "contains both ways",
-            rule: Rule::InverseAgree,
-            mutate: |n| {
-                add_links(
-                    n,
-                    "/bands",
-                    json!([{"target": "/quality", "type": "contains"}]),
-                );
-                add_links(
-                    n,
-                    "/quality",
-                    json!([{"target": "/bands", "type": "contains"}]),
-                );
-            },
-            node: "/bands",
-            within: "/links:relationships/0/type",
-            only: None,
-        },
-        Case {
             name: "derived_from cycle",
             rule: Rule::CycleDerivedFrom,
             mutate: |n| {
@@ -578,6 +559,42 @@ fn unknown_type_and_missing_target_suggest_the_fix() {
     );
 }
 
+/// Two groups that contain each other disagree about direction and form a
+/// composition cycle: both are reported (the book's `contains_disagrees`).
+#[test]
+fn contains_both_ways_is_a_disagreement_and_a_cycle() {
+    let mut nodes = base();
+    add_links(
+        &mut nodes,
+        "/bands",
+        json!([{"target": "/quality", "type": "contains"}]),
+    );
+    add_links(
+        &mut nodes,
+        "/quality",
+        json!([{"target": "/bands", "type": "contains"}]),
+    );
+    for fmt in [Fmt::V3, Fmt::V2] {
+        let r = check(fmt, &nodes);
+        let got: Vec<_> = r
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.node.as_str(), f.pointer.clone()))
+            .collect();
+        let (_, target) = loc(fmt, "/bands", "/links:relationships/0/target");
+        let (_, ty) = loc(fmt, "/bands", "/links:relationships/0/type");
+        assert_eq!(
+            got,
+            [
+                (Rule::CyclePartOf, "/bands", target),
+                (Rule::InverseAgree, "/bands", ty)
+            ],
+            "{}",
+            summary(&r)
+        );
+    }
+}
+
 #[test]
 fn a_cycle_is_reported_once_with_the_full_cycle_on_its_smallest_node() {
     let mut nodes = base();
@@ -687,6 +704,7 @@ fn findings_are_sorted_and_deterministic() {
 #[test]
 fn every_store_rule_is_covered() {
     let mut covered: Vec<Rule> = cases().iter().map(|c| c.rule).collect();
+    covered.push(Rule::InverseAgree); // contains_both_ways_is_a_disagreement_and_a_cycle
     covered.extend([
         Rule::StoreMetadata,
         Rule::StoreLayout,
