@@ -6,7 +6,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::path::{PATH_PATTERN, URI_PATTERN};
+use crate::path::{no_newline, PATH_PATTERN, URI_PATTERN};
 use crate::relation::RelationType;
 
 /// The JSON Schema (ECMA-262) pattern of a media type such as `image/png`
@@ -80,7 +80,7 @@ fn target_schema(_: &mut SchemaGenerator) -> Schema {
         "minLength": 1,
         "anyOf": [
             { "title": "absolute in-store path", "pattern": PATH_PATTERN },
-            { "title": "absolute URI", "pattern": URI_PATTERN }
+            { "title": "absolute URI", "pattern": URI_PATTERN, "not": no_newline() }
         ]
     })
 }
@@ -89,7 +89,8 @@ fn media_type_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "description": "A media type (RFC 6838), e.g. `text/html`.",
         "type": "string",
-        "pattern": MEDIA_TYPE_PATTERN
+        "pattern": MEDIA_TYPE_PATTERN,
+        "not": no_newline()
     })
 }
 

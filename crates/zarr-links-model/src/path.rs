@@ -21,6 +21,15 @@ pub const PATH_PATTERN: &str = r"^(/|(/([^/.][^/]*|\.[^/.][^/]*|\.\.[^/]+))+)$";
 pub const URI_PATTERN: &str =
     r"^[A-Za-z][A-Za-z0-9+.-]*:([A-Za-z0-9._~:/?#@!$&'()*+,;=\[\]-]|%[0-9A-Fa-f]{2})+$";
 
+/// A subschema that rejects any string containing a line feed.
+///
+/// Python's `re` lets `$` match just before a final `\n`, where ECMA-262 and
+/// Rust do not. Patterns whose character sets exclude `\n` therefore carry
+/// this extra `not` so that every JSON Schema implementation agrees.
+pub fn no_newline() -> serde_json::Value {
+    serde_json::json!({ "pattern": "\n" })
+}
+
 /// A normalised absolute path of a node inside a store, such as `/bands/B04`.
 ///
 /// The root is `/`. Segments are compared code point by code point: no Unicode

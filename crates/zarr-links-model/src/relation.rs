@@ -8,7 +8,7 @@ use std::fmt;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::path::URI_PATTERN;
+use crate::path::{no_newline, URI_PATTERN};
 
 /// The five relationship types every conforming reader understands.
 ///
@@ -332,7 +332,7 @@ impl JsonSchema for RelationType {
             "anyOf": [
                 { "title": "core relation type", "enum": core },
                 { "title": "IANA-registered relation type", "enum": IANA_RELATIONS },
-                { "title": "extension relation type (absolute URI)", "pattern": URI_PATTERN }
+                { "title": "extension relation type (absolute URI)", "pattern": URI_PATTERN, "not": no_newline() }
             ]
         })
     }

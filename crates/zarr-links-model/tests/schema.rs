@@ -222,6 +222,9 @@ fn target_patterns_agree_with_the_parser() {
         "1http://x",
         "http://x/é",
         "https://x/<a>",
+        "https://x/a\n",
+        "/a\n",
+        "urn:x\n",
     ];
     for t in targets {
         let doc = with_links(json!([{"target": t, "type": "same_as"}]));
