@@ -211,3 +211,63 @@ fn parse_document_reports_each_defect() {
         p.issues
     );
 }
+
+/// Counts every key read.
+struct Counting<S> {
+    inner: S,
+    reads: std::sync::Mutex<Vec<String>>,
+}
+
+impl<S: Store> Store for Counting<S> {
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let r = self.inner.get(key)?;
+        if r.is_some() {
+            self.reads.lock().unwrap().push(key.to_string());
+        }
+        Ok(r)
+    }
+    fn list_dir(&self, prefix: &str) -> Result<Vec<DirEntry>, StoreError> {
+        self.inner.list_dir(prefix)
+    }
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+fn use_case(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../conformance/valid/use-cases")
+        .join(name)
+        .join("store")
+}
+
+#[test]
+fn each_document_is_read_once_and_no_chunk_is_read() {
+    for name in ["sentinel2-l2a-v3", "sentinel2-l2a-v2"] {
+        let path = use_case(name);
+        assert!(path.is_dir(), "{}", path.display());
+        let s = Counting {
+            inner: LocalStore::open(&path).unwrap(),
+            reads: Default::default(),
+        };
+        let l = load(&s).unwrap();
+        assert!(l.problems.is_empty(), "{name}: {:?}", l.problems);
+        let mut reads = s.reads.into_inner().unwrap();
+        let n = reads.len();
+        reads.sort();
+        reads.dedup();
+        assert_eq!(n, reads.len(), "{name}: a document was read twice");
+        let metadata = ["zarr.json", ".zgroup", ".zarray", ".zattrs", ".zmetadata"];
+        assert!(
+            reads
+                .iter()
+                .all(|k| metadata.iter().any(|m| k.ends_with(m))),
+            "{name}: read a key that is not metadata"
+        );
+        assert!(
+            n >= l.hierarchy.nodes.len(),
+            "{name}: {n} reads for {} nodes",
+            l.hierarchy.nodes.len()
+        );
+    }
+}
