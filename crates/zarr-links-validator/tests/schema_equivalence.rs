@@ -32,6 +32,9 @@ fn corpus() -> Vec<Value> {
         json!("https:"),
         json!("s3://b/x.zarr#/a"),
         json!("urn:x:y"),
+        json!("/a\n"),
+        json!("https://x.org/a\n"),
+        json!("/a\nb"),
         json!("https://x/%zz"),
         json!("/température"),
         json!("C:\\x"),
@@ -49,6 +52,8 @@ fn corpus() -> Vec<Value> {
         json!(""),
         json!(3),
         json!("bogus"),
+        json!("derived_from\n"),
+        json!("https://x.org/t\n"),
     ];
     let extras = [
         json!({}),
