@@ -504,6 +504,13 @@ case("invalid/targets/uri_bad_percent",
          link("https://example.org/100%_cloud_free.html", "describedby"),
          index={"bands": ["/bands/b04", "/bands/b08"]}))))
 
+case("invalid/targets/uri_trailing_newline",
+     "An external target ending in a line feed; Python's re would let $ match before it, the schemas do not",
+     ["links.target.uri"], "schema",
+     simple_tree([link("/bands/b04", "quality_for")], root=Group(L(
+         link("https://example.org/product.html\n", "describedby"),
+         index={"bands": ["/bands/b04", "/bands/b08"]}))))
+
 case("valid/targets/root_target",
      "A link whose target is the root group /",
      ["links.target.form", "links.target.normalized", "links.kind.part-of"], "hierarchy",

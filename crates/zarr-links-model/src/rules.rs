@@ -231,7 +231,7 @@ rules! {
     // ----- links/core: node kinds ---------------------------------------
     /// `quality_for` starts from an array.
     KindQualityFor = "links.kind.quality-for", Must, Hierarchy, Store, Core,
-        "A `quality_for` link MUST be declared on an array.";
+        "A `quality_for` link to a node of the store MUST be declared on an array.";
     /// `same_as` joins nodes of one kind.
     KindSameAs = "links.kind.same-as", Must, Hierarchy, Store, Core,
         "A `same_as` link between two nodes of the store MUST join two arrays or two groups.";
@@ -240,7 +240,7 @@ rules! {
         "The in-store target of a `part_of` link MUST be a group.";
     /// `contains` starts from a group.
     KindContains = "links.kind.contains", Must, Hierarchy, Store, Core,
-        "A `contains` link MUST be declared on a group.";
+        "A `contains` link to a node of the store MUST be declared on a group.";
     // ----- links/core: consistency --------------------------------------
     /// Both directions agree.
     InverseAgree = "links.inverse.agree", Must, Hierarchy, Store, Core,
