@@ -3,6 +3,7 @@
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
 use std::collections::{HashSet, VecDeque};
+use zarr_links_model::similar::edit_distance;
 
 use zarr_links_model::{CoreRelation, NodePath, RelationType};
 
@@ -87,21 +88,6 @@ fn type_rank(t: &RelationType) -> (usize, &str) {
         ),
         None => (CoreRelation::ALL.len(), t.as_str()),
     }
-}
-
-/// Levenshtein distance.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 impl LinkGraph {
@@ -345,9 +331,9 @@ impl LinkGraph {
             } else if !wanted_base.is_empty()
                 && (lower.ends_with(&wanted_lower) || base == wanted_base)
             {
-                1 + distance(&wanted_lower, &lower).min(limit * 4)
+                1 + edit_distance(&wanted_lower, &lower).min(limit * 4)
             } else if node.name.chars().count().abs_diff(len) <= limit {
-                let d = distance(&wanted_lower, &lower);
+                let d = edit_distance(&wanted_lower, &lower);
                 if d > limit {
                     continue;
                 }

@@ -594,11 +594,8 @@ fn builds_and_answers_on_100k_arrays_quickly() {
         consolidated: false,
         nodes,
     };
-    let t = std::time::Instant::now();
     let g = LinkGraph::build(&h);
-    let built = t.elapsed();
     assert_eq!(g.node_count(), 1 + 1000 + 100_000 + 100_000);
-    let t = std::time::Instant::now();
     let last = g.find("/g0999/a099").unwrap();
     let lineage = g.lineage(last);
     assert_eq!(
@@ -610,10 +607,8 @@ fn builds_and_answers_on_100k_arrays_quickly() {
     let dt = RelationType::Core(CoreRelation::DerivedFrom);
     assert_eq!(g.related(first, Direction::In, Some(&dt)).len(), 1);
     assert_eq!(g.related(first, Direction::In, None)[0].side, Side::In);
-    let queried = t.elapsed();
-    // Generous bounds: debug build on a shared machine.
-    assert!(built.as_secs() < 30, "build took {built:?}");
-    assert!(queried.as_millis() < 2000, "queries took {queried:?}");
+    // Speed is measured by `cargo bench -p zarr-links-validator`, not here:
+    // this test shows the graph answers at 100,000 arrays from memory alone.
 }
 
 #[test]

@@ -10,7 +10,8 @@
 //! - [`path`]: in-store paths and link targets;
 //! - [`hierarchy`]: a store's metadata loaded into memory;
 //! - [`rules`]: the requirement IDs of the specification;
-//! - [`schema`]: the JSON Schemas generated from these types.
+//! - [`schema`]: the JSON Schemas generated from these types;
+//! - [`similar`]: spelling distance for "did you mean" hints.
 //!
 //! Specification: <https://zarr-links.github.io/zarr-links/>
 
@@ -24,6 +25,7 @@ pub mod path;
 pub mod relation;
 pub mod rules;
 pub mod schema;
+pub mod similar;
 
 pub use attributes::LinksAttributes;
 pub use convention::{ConventionMetadata, CONVENTION_UUID, PREFIX};

@@ -9,6 +9,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::path::{no_newline, URI_PATTERN};
+use crate::similar::edit_distance;
 
 /// The five relationship types every conforming reader understands.
 ///
@@ -232,21 +233,6 @@ impl fmt::Display for UnknownRelation {
 
 impl std::error::Error for UnknownRelation {}
 
-/// Levenshtein distance, small inputs only.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 impl RelationType {
     /// Parses a `type` value.
     ///
@@ -272,7 +258,7 @@ impl RelationType {
             .iter()
             .map(|c| c.as_str())
             .chain(IANA_RELATIONS.iter().copied())
-            .map(|k| (distance(&lower, &k.replace('-', "_")), k))
+            .map(|k| (edit_distance(&lower, &k.replace('-', "_")), k))
             .filter(|(d, k)| *d <= 2.max(k.len() / 4))
             .min_by_key(|(d, _)| *d)
             .map(|(_, k)| k);

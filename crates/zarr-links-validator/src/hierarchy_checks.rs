@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::OnceLock;
+use zarr_links_model::similar::edit_distance;
 
 use serde_json::Value;
 use zarr_links_model::attributes::{INDEX, RELATIONSHIPS, ZARR_CONVENTIONS};
@@ -71,21 +72,6 @@ fn link_ptr(i: usize) -> String {
 /// Groups with more children than this get no "did you mean" by spelling.
 const MAX_SIBLINGS_TO_COMPARE: usize = 1000;
 
-/// Levenshtein distance on characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 impl<'a> Context<'a> {
     pub fn new(loaded: &'a Loaded) -> Context<'a> {
         let nodes: Vec<&Node> = loaded.hierarchy.nodes.values().collect();
@@ -133,7 +119,7 @@ impl<'a> Context<'a> {
             .iter()
             .filter_map(|&i| {
                 let n = self.nodes[i].path.name()?;
-                let d = distance(&name, &n.to_lowercase());
+                let d = edit_distance(&name, &n.to_lowercase());
                 (d <= 2.max(name.chars().count() / 4)).then_some((d, i))
             })
             .min()
@@ -210,7 +196,7 @@ impl<'a> Context<'a> {
                 {
                     let hint = LINK_FIELDS
                         .iter()
-                        .map(|f| (distance(key, f), *f))
+                        .map(|f| (edit_distance(key, f), *f))
                         .filter(|(d, _)| *d <= 2)
                         .min()
                         .map(|(_, f)| {

@@ -757,9 +757,9 @@ fn external_targets_are_never_fetched() {
             {"target": "gopher://example.invalid/1", "type": "describedby"}
         ]),
     );
-    let started = std::time::Instant::now();
     let r = check(Fmt::V3, &nodes);
+    // A fetch of a `.invalid` host would fail and be reported; a syntax check
+    // finds nothing wrong. (The conformance crate also proves that no
+    // connection is attempted, with a listening local port.)
     assert!(r.valid && r.findings.is_empty(), "{}", summary(&r));
-    // A fetch of a `.invalid` host would fail; a syntax check takes no time.
-    assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
