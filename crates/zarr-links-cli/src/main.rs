@@ -7,6 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of the system allocator: validating a store means
+/// hundreds of thousands of small JSON maps, allocated on worker threads and
+/// freed on another, where glibc's allocator spent a large share of the run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod graph;
 mod index;
 mod navigate;

@@ -23,6 +23,11 @@
 //! them in `DIR` (for profiling with
 //! `cargo run --release -p zarr-links-validator --example phases -- DIR/store-10000.zarr`).
 
+/// The allocator of the `zarr-links` binary, so the benchmark measures what
+/// users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
