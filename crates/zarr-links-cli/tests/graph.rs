@@ -3,28 +3,12 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn store(name: &str) -> PathBuf {
-    root()
-        .join("conformance/valid/use-cases")
-        .join(name)
-        .join("store")
-}
-
-fn zarr_links(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zarr-links"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{repo_root as root, store, zarr_links};
 
 fn graph(name: &str, format: &str) -> String {
     let s = store(name);

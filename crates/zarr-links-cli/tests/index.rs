@@ -3,25 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 use zarr_links_model::ConventionMetadata;
 
-fn store(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../conformance/valid/use-cases")
-        .join(name)
-        .join("store")
-}
-
-fn zarr_links(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zarr-links"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{store, zarr_links};
 
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();

@@ -2,24 +2,11 @@
 //! person expects.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn store(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../conformance/valid/use-cases")
-        .join(name)
-        .join("store")
-}
-
-fn zarr_links(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zarr-links"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{store, zarr_links};
 
 fn related_json(store_name: &str, args: &[&str]) -> Vec<Value> {
     let s = store(store_name);
