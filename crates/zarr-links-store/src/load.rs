@@ -568,6 +568,20 @@ struct Consolidated {
     problems: Vec<Problem>,
 }
 
+impl Consolidated {
+    /// An empty listing read from `key`, whose `metadata` object is at `base`.
+    fn new(key: &str, base: &str) -> Consolidated {
+        Consolidated {
+            key: key.to_string(),
+            base: base.to_string(),
+            docs: BTreeMap::new(),
+            nodes: Vec::new(),
+            unreadable: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
 fn v3_consolidated(
     root_doc: Option<Map<String, Value>>,
     problems: &mut Vec<Problem>,
@@ -612,14 +626,7 @@ fn v3_consolidated(
         }
     };
     let base = "/consolidated_metadata/metadata".to_string();
-    let mut c = Consolidated {
-        key: key.clone(),
-        base: base.clone(),
-        docs: BTreeMap::new(),
-        nodes: Vec::new(),
-        unreadable: Vec::new(),
-        problems: Vec::new(),
-    };
+    let mut c = Consolidated::new(&key, &base);
     // The root itself comes from its own document.
     let mut root_probe = Probe::new(NodePath::root(), key.clone(), "/attributes");
     v3_node(&mut root_probe, root_doc.clone(), &key, "", false);
@@ -714,14 +721,7 @@ fn v2_consolidated(store: &dyn Store, problems: &mut Vec<Problem>) -> Option<Con
         }
     };
     let base = "/metadata".to_string();
-    let mut c = Consolidated {
-        key: key.clone(),
-        base: base.clone(),
-        docs: BTreeMap::new(),
-        nodes: Vec::new(),
-        unreadable: Vec::new(),
-        problems: Vec::new(),
-    };
+    let mut c = Consolidated::new(&key, &base);
     // Group the entries by node.
     let mut by_node: BTreeMap<NodePath, V2Entry> = BTreeMap::new();
     for (k, v) in metadata {
