@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use zarr_links_model::ConventionMetadata;
 
 mod common;
-use common::{store, zarr_links};
+use common::{json_output, store, zarr_links};
 
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
@@ -83,17 +83,7 @@ fn root_attributes(dir: &Path) -> Vec<(String, Map<String, Value>)> {
 fn printed_index(dir: &Path, extra: &[&str]) -> Map<String, Value> {
     let mut args = vec!["index", dir.to_str().unwrap()];
     args.extend_from_slice(extra);
-    let out = zarr_links(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_object()
-        .unwrap()
-        .clone()
+    json_output(&args).as_object().unwrap().clone()
 }
 
 fn strings(v: &Value) -> Vec<&str> {

@@ -6,24 +6,14 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 mod common;
-use common::{store, zarr_links};
+use common::{json_output, store, zarr_links};
 
 fn related_json(store_name: &str, args: &[&str]) -> Vec<Value> {
     let s = store(store_name);
     let mut all = vec!["related", s.to_str().unwrap()];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json"]);
-    let out = zarr_links(&all);
-    assert!(
-        out.status.success(),
-        "{all:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    json_output(&all).as_array().unwrap().clone()
 }
 
 /// (source, type, direction, declared_on) of each row.
@@ -320,17 +310,7 @@ fn derived_inverse_is_shown_once_and_marked() {
     let json = |args: &[&str]| -> Vec<Value> {
         let mut all = vec!["related", dir, "/mosaic", "--format", "json"];
         all.extend_from_slice(args);
-        let out = zarr_links(&all);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout)
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .clone()
+        json_output(&all).as_array().unwrap().clone()
     };
     // Both directions: the declared statement only.
     let both = json(&[]);

@@ -284,7 +284,12 @@ fn external_targets_are_never_fetched() {
 
 // ----- navigation of the use-case stores ----------------------------------------
 
-fn incoming(case_name: &str, node: &str) -> BTreeSet<(String, String, bool)> {
+/// (type, other node, derived) of every link of `node` in one direction.
+fn neighbours(
+    case_name: &str,
+    node: &str,
+    direction: zarr_links_graph::Direction,
+) -> BTreeSet<(String, String, bool)> {
     let store =
         zarr_links_store::LocalStore::open(&case(case_name).store()).expect("the store opens");
     let loaded = zarr_links_store::load(&store).expect("the store loads");
@@ -293,7 +298,7 @@ fn incoming(case_name: &str, node: &str) -> BTreeSet<(String, String, bool)> {
         .find(node)
         .unwrap_or_else(|| panic!("{case_name}: no node {node}"));
     graph
-        .related(id, zarr_links_graph::Direction::In, None)
+        .related(id, direction, None)
         .into_iter()
         .map(|r| {
             (
@@ -305,25 +310,12 @@ fn incoming(case_name: &str, node: &str) -> BTreeSet<(String, String, bool)> {
         .collect()
 }
 
+fn incoming(case_name: &str, node: &str) -> BTreeSet<(String, String, bool)> {
+    neighbours(case_name, node, zarr_links_graph::Direction::In)
+}
+
 fn outgoing(case_name: &str, node: &str) -> BTreeSet<(String, String, bool)> {
-    let store =
-        zarr_links_store::LocalStore::open(&case(case_name).store()).expect("the store opens");
-    let loaded = zarr_links_store::load(&store).expect("the store loads");
-    let graph = zarr_links_graph::LinkGraph::build(&loaded.hierarchy);
-    let id = graph
-        .find(node)
-        .unwrap_or_else(|| panic!("{case_name}: no node {node}"));
-    graph
-        .related(id, zarr_links_graph::Direction::Out, None)
-        .into_iter()
-        .map(|r| {
-            (
-                r.edge.r#type.as_str().to_string(),
-                graph.name(r.other).to_string(),
-                r.edge.derived,
-            )
-        })
-        .collect()
+    neighbours(case_name, node, zarr_links_graph::Direction::Out)
 }
 
 fn has(set: &BTreeSet<(String, String, bool)>, t: &str, other: &str) -> bool {

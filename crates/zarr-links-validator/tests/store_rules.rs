@@ -32,6 +32,14 @@ fn one(r: &Report, rule: Rule, node: &str, file: &str) -> String {
     f.message.clone()
 }
 
+/// Every finding as (rule, node, file), in report order.
+fn located(r: &Report) -> Vec<(Rule, &str, Option<&str>)> {
+    r.findings
+        .iter()
+        .map(|f| (f.rule, f.node.as_str(), f.file.as_deref()))
+        .collect()
+}
+
 const MASK: &str = "quality/mask/zarr.json";
 
 #[test]
@@ -159,11 +167,7 @@ fn symlink_loops_are_not_followed() {
     std::os::unix::fs::symlink("..", d.path().join("bands/up")).unwrap();
     std::os::unix::fs::symlink("self", d.path().join("quality/self")).unwrap();
     let r = run(d.path());
-    let got: Vec<_> = r
-        .findings
-        .iter()
-        .map(|f| (f.rule, f.node.as_str(), f.file.as_deref()))
-        .collect();
+    let got = located(&r);
     assert_eq!(
         got,
         [
@@ -203,11 +207,7 @@ fn symlink_outside_the_root_is_not_read() {
     )
     .unwrap();
     let r = run(d.path());
-    let got: Vec<_> = r
-        .findings
-        .iter()
-        .map(|f| (f.rule, f.node.as_str(), f.file.as_deref()))
-        .collect();
+    let got = located(&r);
     assert_eq!(
         got,
         [

@@ -25,3 +25,15 @@ pub fn zarr_links(args: &[&str]) -> Output {
         .output()
         .expect("the binary runs")
 }
+
+/// Runs the binary, requires exit status 0, and parses its standard output
+/// as JSON.
+pub fn json_output(args: &[&str]) -> serde_json::Value {
+    let out = zarr_links(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("the output is JSON")
+}
