@@ -13,8 +13,8 @@ use std::process::Command;
 use zarr_links_graph::{render, LinkGraph};
 use zarr_links_store::{load, LocalStore};
 
-/// (store under `conformance/valid/use-cases/`, file stem, title). The
-/// CLI's drift test (`crates/zarr-links-cli/tests/graph.rs`) uses the same.
+/// (store under `conformance/valid/use-cases/`, file stem, title). The drift
+/// test `xtask/tests/graphs.rs` runs `cargo xtask graphs --check` on this list.
 pub const PICTURES: [(&str, &str, &str); 2] = [
     (
         "sentinel2-l2a-v3",
