@@ -48,14 +48,6 @@ pub struct ConventionMetadata {
 }
 
 impl ConventionMetadata {
-    /// The minimal declaration of this convention: its uuid alone.
-    pub fn links_minimal() -> ConventionMetadata {
-        ConventionMetadata {
-            uuid: Some(CONVENTION_UUID.to_string()),
-            ..Default::default()
-        }
-    }
-
     /// The recommended declaration of this convention, with every optional member.
     pub fn links() -> ConventionMetadata {
         ConventionMetadata {

@@ -18,19 +18,6 @@ use crate::path::PATH_PATTERN;
 #[serde(transparent)]
 pub struct LinksIndex(pub Map<String, serde_json::Value>);
 
-impl LinksIndex {
-    /// The categories and their entries, skipping entries that are not strings.
-    pub fn categories(&self) -> impl Iterator<Item = (&str, Vec<&str>)> {
-        self.0.iter().map(|(k, v)| {
-            let entries = v
-                .as_array()
-                .map(|a| a.iter().filter_map(|e| e.as_str()).collect())
-                .unwrap_or_default();
-            (k.as_str(), entries)
-        })
-    }
-}
-
 impl JsonSchema for LinksIndex {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "LinksIndex".into()

@@ -93,19 +93,3 @@ fn media_type_schema(_: &mut SchemaGenerator) -> Schema {
         "not": no_newline()
     })
 }
-
-impl Link {
-    /// A link with only `target` and `type`.
-    pub fn new(target: impl Into<String>, r#type: RelationType) -> Link {
-        Link {
-            target: target.into(),
-            r#type,
-            description: None,
-            title: None,
-            media_type: None,
-            role: None,
-            protocol: None,
-            extra: Map::new(),
-        }
-    }
-}

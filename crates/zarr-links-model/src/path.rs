@@ -175,11 +175,6 @@ impl NodePath {
             NodePath(format!("{}/{name}", self.0))
         }
     }
-
-    /// The segments from the root down; empty for the root.
-    pub fn segments(&self) -> impl Iterator<Item = &str> {
-        self.0[1..].split('/').filter(|s| !s.is_empty())
-    }
 }
 
 impl fmt::Display for NodePath {
@@ -359,7 +354,6 @@ mod tests {
         assert_eq!(NodePath::root().child("x").as_str(), "/x");
         assert_eq!(p.key_prefix(), "bands/B04");
         assert_eq!(NodePath::from_key_prefix("bands/B04/").unwrap(), p);
-        assert_eq!(p.segments().collect::<Vec<_>>(), ["bands", "B04"]);
         let u = NodePath::parse("/mesures/température").unwrap();
         assert_eq!(u.name(), Some("température"));
     }
