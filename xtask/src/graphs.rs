@@ -36,7 +36,7 @@ pub fn dot_of(root: &Path, store: &str, title: &str) -> Result<String, String> {
         .join("store");
     let opened = LocalStore::open(&dir).map_err(|e| e.to_string())?;
     let loaded = load(&opened).map_err(|e| e.to_string())?;
-    Ok(render::dot(&LinkGraph::build(&loaded.hierarchy), title))
+    Ok(render::dot(&LinkGraph::build(&loaded), title))
 }
 
 /// `cargo xtask graphs [--check]`, or `cargo xtask all [--check]`: schema,

@@ -56,7 +56,7 @@ pub fn run(args: Args) -> ExitCode {
         Err(code) => return code,
     };
     let title = args.title.clone().unwrap_or_else(|| opened.shown.clone());
-    let g = &opened.graph;
+    let g = &zarr_links_graph::LinkGraph::build(&opened.hierarchy);
     let text = match args.format {
         Format::Dot => render::dot(g, &title),
         Format::Mermaid => render::mermaid(g, &title),

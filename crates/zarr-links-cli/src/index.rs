@@ -3,18 +3,17 @@
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use zarr_links_graph::LinkGraph;
-use zarr_links_model::attributes::{INDEX, ZARR_CONVENTIONS};
-use zarr_links_model::{ConventionMetadata, NodeKind, NodePath, ZarrFormat, CONVENTION_UUID};
+use zarr_links_model::attributes::INDEX;
+use zarr_links_model::convention::declare;
+use zarr_links_model::NodeKind;
+use zarr_links_store::update_attributes;
 
 use crate::navigate;
-use crate::write::{
-    edit_member, read_document, remove_member, reserialise, same_document, write_atomic, Document,
-};
 
 const LONG_ABOUT_HEAD: &str = "\
 Compute a `links:index` for the root group from the links the store declares. \
@@ -82,179 +81,25 @@ fn fail(args: &Args, message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The index to store: the computed categories, merged into the current
-/// index unless `replace`. Returns it with the names of the kept categories.
-pub fn merged_index(
-    graph: &LinkGraph,
-    current: Option<&Value>,
-    replace: bool,
-) -> (Map<String, Value>, Vec<String>) {
-    let computed = graph.computed_index().0;
-    let mut kept = Vec::new();
-    let mut out = Map::new();
-    if let (Some(Value::Object(current)), false) = (current, replace) {
-        for (name, entries) in current {
-            match computed.get(name) {
-                Some(c) => {
-                    out.insert(name.clone(), c.clone());
-                }
-                None => {
-                    kept.push(name.clone());
-                    out.insert(name.clone(), entries.clone());
-                }
-            }
-        }
-    }
-    for (name, entries) in computed {
-        if !out.contains_key(&name) {
-            out.insert(name, entries);
-        }
-    }
-    (out, kept)
-}
-
-/// Makes sure `attributes` declare the convention. Returns what changed.
-fn declare(attributes: &mut Map<String, Value>) -> Result<Option<&'static str>, String> {
-    let cmo = serde_json::to_value(ConventionMetadata::links()).expect("CMO serialises");
-    match attributes.get_mut(ZARR_CONVENTIONS) {
-        None => {
-            attributes.insert(ZARR_CONVENTIONS.to_string(), Value::Array(vec![cmo]));
-            Ok(Some(
-                "added `zarr_conventions` with the convention's declaration",
-            ))
-        }
-        Some(Value::Array(list)) => {
-            let declared = list
-                .iter()
-                .any(|c| c.get("uuid").and_then(Value::as_str) == Some(CONVENTION_UUID));
-            if declared {
-                return Ok(None);
-            }
-            if let Some(legacy) = list
-                .iter_mut()
-                .find(|c| c.as_str() == Some(CONVENTION_UUID))
-            {
-                *legacy = cmo;
-                return Ok(Some(
-                    "replaced the legacy uuid string in `zarr_conventions` by the convention's declaration object",
-                ));
-            }
-            list.push(cmo);
-            Ok(Some(
-                "added the convention's declaration to `zarr_conventions`",
-            ))
-        }
-        Some(_) => {
-            Err("the root's `zarr_conventions` attribute is not an array; fix it first".to_string())
-        }
-    }
-}
-
-/// One file to write.
-struct Planned {
-    path: PathBuf,
-    text: String,
-}
-
-/// The new text of a document whose attributes object sits at `pointer`
-/// (`[]` for a `.zattrs`, `["attributes"]` in a `zarr.json`, `["metadata",
-/// ".zattrs"]` in a `.zmetadata`), with `links:index` set and the
-/// declaration made.
-fn plan(
-    doc: &Document,
-    pointer: &[&str],
-    index: &Map<String, Value>,
-) -> Result<(Planned, Option<&'static str>), String> {
-    let shown = doc.path.display();
-    let mut value = doc.value.clone();
-    // Walk to the attributes object, creating the last level if missing.
-    let mut at = &mut value;
-    let mut created_at: Option<usize> = None;
-    for (depth, key) in pointer.iter().enumerate() {
-        let Value::Object(map) = at else {
-            return Err(format!(
-                "{shown}: `{}` is not a JSON object",
-                pointer[..depth].join("/")
-            ));
-        };
-        if !map.contains_key(*key) {
-            if depth + 1 < pointer.len() {
-                return Err(format!(
-                    "{shown} has no `{}` object",
-                    pointer[..=depth].join("/")
-                ));
-            }
-            map.insert((*key).to_string(), Value::Object(Map::new()));
-            created_at.get_or_insert(depth);
-        }
-        at = map.get_mut(*key).expect("just checked");
-    }
-    let Value::Object(attributes) = at else {
-        return Err(format!(
-            "{shown}: the attributes at `{}` are not a JSON object",
-            pointer.join("/")
-        ));
-    };
-    let old_index = match attributes.get(INDEX) {
-        Some(Value::Object(m)) => Some(m.clone()),
-        _ => None,
-    };
-    let declared = declare(attributes).map_err(|e| format!("{shown}: {e}"))?;
-    attributes.insert(INDEX.to_string(), Value::Object(index.clone()));
-    let new_attributes = Value::Object(attributes.clone());
-
-    let edited = doc.text.as_deref().and_then(|text| {
-        if let Some(depth) = created_at {
-            return edit_member(text, &pointer[..depth], pointer[depth], &new_attributes);
-        }
-        let mut t = text.to_string();
-        if declared.is_some() {
-            let conventions = new_attributes.get(ZARR_CONVENTIONS).expect("declared");
-            t = edit_member(&t, pointer, ZARR_CONVENTIONS, conventions)?;
-        }
-        match old_index.as_ref() {
-            // Edit only the categories that change, so kept ones stay as written.
-            Some(old) => {
-                let mut inner: Vec<&str> = pointer.to_vec();
-                inner.push(INDEX);
-                for name in old.keys().filter(|k| !index.contains_key(*k)) {
-                    t = remove_member(&t, &inner, name)?;
-                }
-                for (name, entries) in index {
-                    if old.get(name) != Some(entries) {
-                        t = edit_member(&t, &inner, name, entries)?;
-                    }
-                }
-                Some(t)
-            }
-            None => edit_member(&t, pointer, INDEX, &Value::Object(index.clone())),
-        }
-    });
-    let text = match edited {
-        Some(t) if same_document(&t, &value) => t,
-        _ => reserialise(doc.text.as_deref(), &value),
-    };
-    Ok((
-        Planned {
-            path: doc.path.clone(),
-            text,
-        },
-        declared,
-    ))
-}
-
 fn run_inner(args: &Args) -> Result<(), ExitCode> {
     let opened = navigate::open("index", &args.store)?;
-    let hierarchy = &opened.loaded.hierarchy;
-    let root = hierarchy.get(&NodePath::root());
-    if root.is_some_and(|r| r.kind == NodeKind::Array) {
+    let hierarchy = &opened.hierarchy;
+    let Some(root) = hierarchy.root() else {
+        return Err(fail(args, "the root's metadata cannot be read"));
+    };
+    if root.kind == NodeKind::Array {
         return Err(fail(
             args,
             "the root is an array; `links:index` goes on a group",
         ));
     }
-    let current = root.and_then(|r| r.attributes.get(INDEX));
-    let (index, kept) = merged_index(&opened.graph, current, args.replace);
+    let graph = LinkGraph::build(hierarchy);
+    let current = root
+        .links
+        .as_deref()
+        .and_then(|v| v.index.as_ref())
+        .map(|_| current_index(root));
+    let (index, kept) = graph.merged_index(current.as_ref(), args.replace);
 
     if !args.write {
         let mut s =
@@ -270,47 +115,13 @@ fn run_inner(args: &Args) -> Result<(), ExitCode> {
         return Ok(());
     }
 
-    let dir: &Path = opened.store.root();
-    let mut planned = Vec::new();
-    let mut declared = None;
-    let result = (|| -> Result<(), String> {
-        match hierarchy.format {
-            ZarrFormat::V3 => {
-                let doc = read_document(&dir.join("zarr.json"))?;
-                let (p, d) = plan(&doc, &["attributes"], &index)?;
-                planned.push(p);
-                declared = d;
-            }
-            ZarrFormat::V2 => {
-                let doc = read_document(&dir.join(".zattrs"))?;
-                let (p, d) = plan(&doc, &[], &index)?;
-                planned.push(p);
-                declared = d;
-                let zmetadata = dir.join(".zmetadata");
-                if zmetadata.exists() || fs_is_symlink(&zmetadata) {
-                    let doc = read_document(&zmetadata).map_err(|e| {
-                        format!("cannot update the consolidated metadata: {e}; nothing was written")
-                    })?;
-                    let (p, _) = plan(&doc, &["metadata", ".zattrs"], &index).map_err(|e| {
-                        format!("cannot update the consolidated metadata: {e}; nothing was written")
-                    })?;
-                    planned.push(p);
-                }
-            }
-        }
+    let declared = std::cell::Cell::new(None);
+    let written = update_attributes(&opened.store, root, &|attributes| {
+        declared.set(declare(attributes)?);
+        attributes.insert(INDEX.to_string(), Value::Object(index.clone()));
         Ok(())
-    })();
-    if let Err(e) = result {
-        return Err(fail(args, e));
-    }
-    for p in &planned {
-        if let Err(e) = write_atomic(&p.path, p.text.as_bytes()) {
-            return Err(fail(
-                args,
-                format!("cannot write {}: {e}", p.path.display()),
-            ));
-        }
-    }
+    })
+    .map_err(|e| fail(args, e))?;
 
     let entries: usize = index
         .values()
@@ -331,16 +142,31 @@ fn run_inner(args: &Args) -> Result<(), ExitCode> {
         };
         report.push_str(&format!("  {name:<16} {n:>4}  {how}\n"));
     }
-    if let Some(d) = declared {
-        report.push_str(&format!("  {d}\n"));
+    if let Some(d) = declared.get() {
+        report.push_str(&format!("  {}\n", d.describe()));
     }
-    for p in &planned {
-        let file = p.path.strip_prefix(dir).unwrap_or(&p.path);
-        report.push_str(&format!("  updated {}\n", file.display()));
+    for key in &written {
+        report.push_str(&format!("  updated {key}\n"));
     }
     navigate::print("index", &report)
 }
 
-fn fs_is_symlink(p: &Path) -> bool {
-    std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
+/// The root's current `links:index`, as its categories were read.
+fn current_index(root: &zarr_links_model::Node) -> serde_json::Map<String, Value> {
+    let view = root
+        .links
+        .as_deref()
+        .expect("a root with an index has a view");
+    view.index
+        .iter()
+        .flatten()
+        .map(|c| {
+            let entries = c
+                .entries
+                .iter()
+                .map(|(_, p)| Value::String(p.as_str().to_string()))
+                .collect();
+            (c.name.clone(), Value::Array(entries))
+        })
+        .collect()
 }

@@ -18,7 +18,6 @@ mod index;
 mod navigate;
 mod related;
 mod validate;
-mod write;
 
 /// Validate, navigate and index the links between arrays and groups of a Zarr
 /// store (GeoZarr Linked Datasets convention).

@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use zarr_links_graph::{LinkGraph, NodeClass, NodeId};
-use zarr_links_store::{load, Loaded, LocalStore};
+use zarr_links_model::Hierarchy;
+use zarr_links_store::{load, LocalStore};
 
 /// Output format of `related`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -18,30 +19,28 @@ pub enum TextOrJson {
     Json,
 }
 
-/// A store, loaded, with its link graph.
+/// A store, loaded.
 pub struct Opened {
     /// The store's root directory as the user gave it, for messages.
     pub shown: String,
     /// The loaded metadata.
-    pub loaded: Loaded,
+    pub hierarchy: Hierarchy,
     /// The store as opened (its canonical root).
     pub store: LocalStore,
-    /// The link graph.
-    pub graph: LinkGraph,
 }
 
-/// Opens the store at `path` and builds its graph. On failure prints a
-/// message naming the store and returns exit code 2.
+/// Opens and loads the store at `path`, and notes how many problems it has.
+/// On failure prints a message naming the store and returns exit code 2.
 pub fn open(command: &str, path: &Path) -> Result<Opened, ExitCode> {
     let fail = |e: &dyn std::fmt::Display| {
         eprintln!("zarr-links {command}: {e}");
         ExitCode::from(2)
     };
     let store = LocalStore::open(path).map_err(|e| fail(&e))?;
-    let loaded = load(&store).map_err(|e| fail(&e))?;
-    let graph = LinkGraph::build(&loaded.hierarchy);
+    let hierarchy = load(&store).map_err(|e| fail(&e))?;
     let shown = path.display().to_string();
-    let unread = graph.skipped().len() + loaded.problems.len();
+    let skipped: usize = hierarchy.views().map(|(_, v)| v.skipped().len()).sum();
+    let unread = skipped + hierarchy.findings.len();
     if unread > 0 {
         eprintln!(
             "zarr-links {command}: note: {shown} has {unread} problem(s) in its metadata or links; \
@@ -50,17 +49,20 @@ pub fn open(command: &str, path: &Path) -> Result<Opened, ExitCode> {
     }
     Ok(Opened {
         shown,
-        loaded,
+        hierarchy,
         store,
-        graph,
     })
 }
 
 /// Finds the node the user named. Accepts a path without its leading `/`
 /// or with a trailing `/` (with a note). Otherwise prints what to do, with
 /// similar paths, and returns exit code 2.
-pub fn find_node(command: &str, opened: &Opened, given: &str) -> Result<NodeId, ExitCode> {
-    let graph = &opened.graph;
+pub fn find_node(
+    command: &str,
+    shown: &str,
+    graph: &LinkGraph<'_>,
+    given: &str,
+) -> Result<NodeId, ExitCode> {
     let missing = graph
         .find(given)
         .filter(|id| graph.class(*id) == NodeClass::Missing);
@@ -77,7 +79,7 @@ pub fn find_node(command: &str, opened: &Opened, given: &str) -> Result<NodeId, 
             return Ok(id);
         }
     }
-    let store = &opened.shown;
+    let store = shown;
     let mut message = format!("zarr-links {command}: {store} has no node {given}");
     if !given.starts_with('/') && !given.contains(':') {
         message.push_str(" (node paths are absolute: they start at the store root with `/`)");

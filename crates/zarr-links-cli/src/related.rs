@@ -86,37 +86,37 @@ fn run_inner(args: &Args) -> Result<(), ExitCode> {
         },
     };
     let opened = navigate::open("related", &args.store)?;
-    let node = navigate::find_node("related", &opened, &args.node)?;
+    let g = LinkGraph::build(&opened.hierarchy);
+    let node = navigate::find_node("related", &opened.shown, &g, &args.node)?;
     let direction = match args.direction {
         DirectionArg::Out => Direction::Out,
         DirectionArg::In => Direction::In,
         DirectionArg::Both => Direction::Both,
     };
-    let g = &opened.graph;
     let rows = g.related(node, direction, r#type.as_ref());
     let text = match args.format {
         TextOrJson::Json => {
             let mut s =
-                serde_json::to_string_pretty(&to_json(g, &rows)).expect("JSON values serialise");
+                serde_json::to_string_pretty(&to_json(&g, &rows)).expect("JSON values serialise");
             s.push('\n');
             s
         }
-        TextOrJson::Text => to_text(g, node, args, &rows),
+        TextOrJson::Text => to_text(&g, node, args, &rows),
     };
     navigate::print("related", &text)
 }
 
 /// The JSON form: one object per row.
-pub fn to_json(g: &LinkGraph, rows: &[Related<'_>]) -> Value {
+pub fn to_json(g: &LinkGraph<'_>, rows: &[Related<'_>]) -> Value {
     Value::Array(
         rows.iter()
             .map(|r| {
                 json!({
                     "source": g.name(r.edge.source),
                     "target": g.name(r.edge.target),
-                    "type": r.edge.r#type.as_str(),
+                    "type": g.edge_type(r.edge).as_str(),
                     "direction": r.side.as_str(),
-                    "declared_on": g.name(r.edge.declared_on),
+                    "declared_on": g.name(r.edge.declared_on()),
                     "derived": r.edge.derived,
                 })
             })
@@ -124,7 +124,7 @@ pub fn to_json(g: &LinkGraph, rows: &[Related<'_>]) -> Value {
     )
 }
 
-fn to_text(g: &LinkGraph, node: NodeId, args: &Args, rows: &[Related<'_>]) -> String {
+fn to_text(g: &LinkGraph<'_>, node: NodeId, args: &Args, rows: &[Related<'_>]) -> String {
     let name = g.name(node);
     let mut filter = match args.direction {
         DirectionArg::Out => "links from it".to_string(),
@@ -149,7 +149,7 @@ fn to_text(g: &LinkGraph, node: NodeId, args: &Args, rows: &[Related<'_>]) -> St
     let _ = writeln!(out, "{name} ({class}): {n} {filter}\n");
     let type_width = rows
         .iter()
-        .map(|r| r.edge.r#type.as_str().len())
+        .map(|r| g.edge_type(r.edge).as_str().len())
         .max()
         .unwrap_or(0)
         .max(4);
@@ -165,7 +165,7 @@ fn to_text(g: &LinkGraph, node: NodeId, args: &Args, rows: &[Related<'_>]) -> St
             if !note.is_empty() {
                 note.push_str("; ");
             }
-            let declared = g.name(r.edge.declared_on);
+            let declared = g.name(r.edge.declared_on());
             let _ = write!(note, "derived inverse of the link declared on {declared}");
         }
         let note = if note.is_empty() {
@@ -177,7 +177,7 @@ fn to_text(g: &LinkGraph, node: NodeId, args: &Args, rows: &[Related<'_>]) -> St
             out,
             "  {:<4}  {:<type_width$}  {}{note}",
             r.side.as_str(),
-            r.edge.r#type.as_str(),
+            g.edge_type(r.edge).as_str(),
             g.name(r.other)
         );
     }

@@ -6,21 +6,22 @@ use std::path::PathBuf;
 use zarr_links_graph::{LinkGraph, NodeClass};
 use zarr_links_store::{load, LocalStore};
 
-fn graph(name: &str) -> LinkGraph {
+fn hierarchy(name: &str) -> zarr_links_model::Hierarchy {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../conformance/valid/use-cases")
         .join(name)
         .join("store");
     let store = LocalStore::open(&dir).unwrap();
     let loaded = load(&store).unwrap();
-    assert!(loaded.problems.is_empty(), "{name}: {:?}", loaded.problems);
-    LinkGraph::build(&loaded.hierarchy)
+    assert!(loaded.findings.is_empty(), "{name}: {:?}", loaded.findings);
+    loaded
 }
 
 #[test]
 fn lineage_of_the_20m_true_colour_image_reaches_the_level_1c_product() {
     for name in ["sentinel2-l2a-v3", "sentinel2-l2a-v2"] {
-        let g = graph(name);
+        let h = hierarchy(name);
+        let g = LinkGraph::build(&h);
         let tci = g.find("/quicklook/r20m/tci").unwrap();
         let steps: Vec<(usize, &str)> = g
             .lineage(tci)
@@ -63,7 +64,8 @@ fn lineage_of_the_20m_true_colour_image_reaches_the_level_1c_product() {
 
 #[test]
 fn quality_layers_of_b04() {
-    let g = graph("sentinel2-l2a-v3");
+    let h = hierarchy("sentinel2-l2a-v3");
+    let g = LinkGraph::build(&h);
     let b04 = g.find("/measurements/reflectance/r10m/b04").unwrap();
     let layers: Vec<(&str, bool)> = g
         .quality_layers(b04)
@@ -82,7 +84,8 @@ fn quality_layers_of_b04() {
 
 #[test]
 fn index_categories_of_the_stores() {
-    let g = graph("sentinel2-l2a-v3");
+    let h = hierarchy("sentinel2-l2a-v3");
+    let g = LinkGraph::build(&h);
     let bands = g.category_members("bands");
     assert_eq!(bands.len(), 1);
     assert_eq!(g.name(bands[0].0), "/");
@@ -91,7 +94,8 @@ fn index_categories_of_the_stores() {
         .iter()
         .any(|m| g.name(*m) == "/measurements/reflectance/r10m/b04"));
     assert!(bands[0].1.iter().all(|m| g.class(*m) == NodeClass::Array));
-    let g = graph("climate-model-v2");
+    let h = hierarchy("climate-model-v2");
+    let g = LinkGraph::build(&h);
     let quality: Vec<&str> = g.category_members("quality")[0]
         .1
         .iter()

@@ -293,7 +293,7 @@ fn neighbours(
     let store =
         zarr_links_store::LocalStore::open(&case(case_name).store()).expect("the store opens");
     let loaded = zarr_links_store::load(&store).expect("the store loads");
-    let graph = zarr_links_graph::LinkGraph::build(&loaded.hierarchy);
+    let graph = zarr_links_graph::LinkGraph::build(&loaded);
     let id = graph
         .find(node)
         .unwrap_or_else(|| panic!("{case_name}: no node {node}"));
@@ -302,7 +302,7 @@ fn neighbours(
         .into_iter()
         .map(|r| {
             (
-                r.edge.r#type.as_str().to_string(),
+                graph.edge_type(r.edge).as_str().to_string(),
                 graph.name(r.other).to_string(),
                 r.edge.derived,
             )

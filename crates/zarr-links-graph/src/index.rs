@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
-use zarr_links_model::{CoreRelation, LinksIndex, RelationType};
+use zarr_links_model::{CoreRelation, LinksIndex};
 
 use crate::build::{LinkGraph, NodeId};
 
@@ -28,7 +28,7 @@ targets and links that cannot be read are left out:
 Each category lists absolute paths, each once, sorted by code point; a category \
 with no members is left out, and the categories come in the order above.";
 
-impl LinkGraph {
+impl<'h> LinkGraph<'h> {
     /// Derives a `links:index` from the declared links, as
     /// [`COMPUTED_INDEX_DOC`] describes. The result depends only on the
     /// links, not on the order they were written in.
@@ -48,23 +48,23 @@ impl LinkGraph {
                 continue;
             }
             let (s, t) = (self.name(e.source), self.name(e.target));
-            match &e.r#type {
-                RelationType::Core(CoreRelation::QualityFor) => {
+            match self.edge_type(e).core() {
+                Some(CoreRelation::QualityFor) => {
                     quality.insert(s);
                     inputs.insert(t);
                 }
-                RelationType::Core(CoreRelation::DerivedFrom) => {
+                Some(CoreRelation::DerivedFrom) => {
                     derived.insert(s);
                     inputs.insert(t);
                 }
-                RelationType::Core(CoreRelation::SameAs) => {
+                Some(CoreRelation::SameAs) => {
                     alternates.insert(s);
                     alternates.insert(t);
                 }
-                RelationType::Core(CoreRelation::PartOf) => {
+                Some(CoreRelation::PartOf) => {
                     composites.insert(t);
                 }
-                RelationType::Core(CoreRelation::Contains) => {
+                Some(CoreRelation::Contains) => {
                     composites.insert(s);
                 }
                 _ => {}
@@ -88,6 +88,40 @@ impl LinkGraph {
             }
         }
         LinksIndex(index)
+    }
+
+    /// The index to store on the root: the computed categories merged into
+    /// `current` (the root's present `links:index`), unless `replace`.
+    /// Categories of `current` that the computation does not produce are
+    /// kept in their place; computed ones replace same-named ones in place;
+    /// new ones are appended. Returns the index and the kept categories.
+    pub fn merged_index(
+        &self,
+        current: Option<&Map<String, Value>>,
+        replace: bool,
+    ) -> (Map<String, Value>, Vec<String>) {
+        let computed = self.computed_index().0;
+        let mut kept = Vec::new();
+        let mut out = Map::new();
+        if let (Some(current), false) = (current, replace) {
+            for (name, entries) in current {
+                match computed.get(name) {
+                    Some(c) => {
+                        out.insert(name.clone(), c.clone());
+                    }
+                    None => {
+                        kept.push(name.clone());
+                        out.insert(name.clone(), entries.clone());
+                    }
+                }
+            }
+        }
+        for (name, entries) in computed {
+            if !out.contains_key(&name) {
+                out.insert(name, entries);
+            }
+        }
+        (out, kept)
     }
 
     /// Whether the node is a store node that takes part in any declared link

@@ -2,8 +2,11 @@
 //! of it.
 //!
 //! [`LinkGraph::build`] turns a [`Hierarchy`](zarr_links_model::Hierarchy) —
-//! the same in-memory metadata the validator reads — into a graph in one pass,
-//! O(nodes + links). Every query afterwards works on the graph alone and never
+//! the same in-memory metadata the validator reads, whose nodes carry the
+//! convention's attributes already read into typed views — into a graph in
+//! one pass, O(nodes + links). The graph borrows the hierarchy: the store's
+//! nodes keep their positions and names, and edges point at the link entries
+//! they come from. Every query afterwards works on the graph alone and never
 //! touches the store, so a store with 100,000 arrays is read once.
 //!
 //! The graph holds:
@@ -36,37 +39,33 @@
 //! Specification: <https://zarr-links.github.io/zarr-links/discovery.html>
 //!
 //! ```
-//! use std::collections::BTreeMap;
 //! use serde_json::json;
-//! use zarr_links_model::{Hierarchy, Node, NodeKind, NodePath, Origin, ZarrFormat};
+//! use zarr_links_model::{Hierarchy, Node, NodeKind, ZarrFormat};
 //! use zarr_links_graph::{Direction, LinkGraph};
 //!
-//! let mut nodes = BTreeMap::new();
-//! let mut add = |path: &str, kind, attributes: serde_json::Value| {
-//!     let path = NodePath::parse(path).unwrap();
-//!     let attributes = attributes.as_object().unwrap().clone();
-//!     let origin = Origin { key: String::new(), pointer: "/attributes".into() };
-//!     nodes.insert(path.clone(), Node { path, kind, attributes, origin });
-//! };
-//! add("/", NodeKind::Group, json!({}));
-//! add("/b04", NodeKind::Array, json!({}));
-//! add("/mask", NodeKind::Array, json!({
-//!     "links:relationships": [{"target": "/b04", "type": "quality_for"}]
-//! }));
-//! let hierarchy = Hierarchy { format: ZarrFormat::V3, consolidated: false, nodes };
+//! let nodes = vec![
+//!     Node::v3("/", NodeKind::Group, json!({})),
+//!     Node::v3("/b04", NodeKind::Array, json!({})),
+//!     Node::v3("/mask", NodeKind::Array, json!({
+//!         "links:relationships": [{"target": "/b04", "type": "quality_for"}]
+//!     })),
+//! ];
+//! let hierarchy = Hierarchy::new("memory".into(), ZarrFormat::V3, false, nodes);
 //!
 //! let graph = LinkGraph::build(&hierarchy);
 //! let b04 = graph.find("/b04").unwrap();
 //! let rows = graph.related(b04, Direction::In, None);
 //! assert_eq!(graph.name(rows[0].other), "/mask");
-//! assert_eq!(rows[0].edge.r#type.as_str(), "quality_for");
+//! assert_eq!(graph.edge_type(rows[0].edge).as_str(), "quality_for");
 //! ```
 
 mod build;
+mod cycles;
 mod index;
 mod query;
 pub mod render;
 
 pub use build::{Edge, EdgeId, GraphNode, IndexCategory, LinkGraph, NodeClass, NodeId, Skipped};
+pub use cycles::{Cycle, Family};
 pub use index::{CATEGORY_ORDER, COMPUTED_INDEX_DOC};
 pub use query::{Direction, LineageStep, QualityLayer, Related, Side};

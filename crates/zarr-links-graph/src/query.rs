@@ -3,11 +3,13 @@
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
 use std::collections::{HashSet, VecDeque};
-use zarr_links_model::similar::edit_distance;
 
-use zarr_links_model::{CoreRelation, NodePath, RelationType};
+use zarr_links_model::similar::Paths;
+use zarr_links_model::{CoreRelation, NodeKind, NodePath, RelationType};
 
-use crate::build::{Edge, EdgeId, GraphNode, IndexCategory, LinkGraph, NodeClass, NodeId, Skipped};
+use crate::build::{
+    Adjacency, Edge, EdgeId, GraphNode, IndexCategory, LinkGraph, NodeClass, NodeId, Skipped,
+};
 
 /// Which edges of a node to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,39 +92,61 @@ fn type_rank(t: &RelationType) -> (usize, &str) {
     }
 }
 
-impl LinkGraph {
+impl<'h> LinkGraph<'h> {
     /// The node with this path (or external URI), if the graph has it.
     pub fn find(&self, name: &str) -> Option<NodeId> {
-        self.by_name.get(name).copied()
+        if let Some(i) = self.hierarchy.position(name) {
+            return Some(NodeId(i as u32));
+        }
+        let at = self
+            .extra_sorted
+            .binary_search_by(|&i| self.extra[i as usize].0.cmp(name))
+            .ok()?;
+        let n = self.hierarchy.nodes().len();
+        Some(NodeId((n + self.extra_sorted[at] as usize) as u32))
     }
 
     /// The node with this id.
-    pub fn node(&self, id: NodeId) -> &GraphNode {
-        &self.nodes[id.ix()]
+    pub fn node(&self, id: NodeId) -> GraphNode<'_> {
+        GraphNode {
+            name: self.name(id),
+            class: self.class(id),
+        }
     }
 
     /// The path (or URI) of a node.
     pub fn name(&self, id: NodeId) -> &str {
-        &self.nodes[id.ix()].name
+        let nodes = self.hierarchy.nodes();
+        match nodes.get(id.ix()) {
+            Some(n) => n.path.as_str(),
+            None => self.extra[id.ix() - nodes.len()].0,
+        }
     }
 
     /// The class of a node.
     pub fn class(&self, id: NodeId) -> NodeClass {
-        self.nodes[id.ix()].class
+        let nodes = self.hierarchy.nodes();
+        match nodes.get(id.ix()) {
+            Some(n) => match n.kind {
+                NodeKind::Group => NodeClass::Group,
+                NodeKind::Array => NodeClass::Array,
+            },
+            None => self.extra[id.ix() - nodes.len()].1,
+        }
     }
 
     /// Every node with its id, in id order: the store's nodes in path order,
     /// then external and missing targets.
-    pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &GraphNode)> {
-        self.nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (NodeId(i as u32), n))
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeId, GraphNode<'_>)> {
+        (0..self.node_count()).map(|i| {
+            let id = NodeId(i as u32);
+            (id, self.node(id))
+        })
     }
 
     /// How many nodes the graph has.
     pub fn node_count(&self) -> usize {
-        self.nodes.len()
+        self.hierarchy.nodes().len() + self.extra.len()
     }
 
     /// The edge with this id.
@@ -141,14 +165,17 @@ impl LinkGraph {
 
     /// The edges whose source is `node`, declared and derived.
     pub fn out_edges(&self, node: NodeId) -> impl Iterator<Item = (EdgeId, &Edge)> {
-        self.out[node.ix()]
+        self.out
+            .of(node)
             .iter()
             .map(|id| (*id, &self.edges[id.ix()]))
     }
 
     /// The edges whose target is `node`, declared and derived.
     pub fn in_edges(&self, node: NodeId) -> impl Iterator<Item = (EdgeId, &Edge)> {
-        self.inc[node.ix()]
+        self.inc
+            .get_or_init(|| Adjacency::build(self.node_count(), &self.edges, |e| e.target))
+            .of(node)
             .iter()
             .map(|id| (*id, &self.edges[id.ix()]))
     }
@@ -159,7 +186,7 @@ impl LinkGraph {
         &self.categories
     }
 
-    /// The `links:` entries that could not be read and are not in the graph.
+    /// The `links:` entries that could not be read or were left out.
     pub fn skipped(&self) -> &[Skipped] {
         &self.skipped
     }
@@ -206,24 +233,24 @@ impl LinkGraph {
             }
         }
         if let Some(t) = r#type {
-            rows.retain(|r| &r.edge.r#type == t);
+            rows.retain(|r| self.edge_type(r.edge) == t);
         }
-        let shown: HashSet<(NodeId, usize)> = rows
+        let shown: HashSet<(NodeId, u32)> = rows
             .iter()
             .filter(|r| !r.edge.derived)
-            .map(|r| (r.edge.declared_on, r.edge.position))
+            .map(|r| (r.edge.declared_on(), r.edge.entry))
             .collect();
-        rows.retain(|r| !r.edge.derived || !shown.contains(&(r.edge.declared_on, r.edge.position)));
+        rows.retain(|r| !r.edge.derived || !shown.contains(&(r.edge.declared_on(), r.edge.entry)));
         rows.sort_by(|a, b| {
             (
                 a.side,
-                type_rank(&a.edge.r#type),
+                type_rank(self.edge_type(a.edge)),
                 self.name(a.other),
                 a.edge.derived,
             )
                 .cmp(&(
                     b.side,
-                    type_rank(&b.edge.r#type),
+                    type_rank(self.edge_type(b.edge)),
                     self.name(b.other),
                     b.edge.derived,
                 ))
@@ -237,14 +264,14 @@ impl LinkGraph {
     /// cycle (an error the validator reports) does not loop. External
     /// inputs are leaves. Within one depth, ancestors are in path order.
     pub fn lineage(&self, node: NodeId) -> Vec<LineageStep> {
-        let derived_from = RelationType::Core(CoreRelation::DerivedFrom);
+        let derived_from = RelationType::of_core(CoreRelation::DerivedFrom);
         let mut seen = HashSet::from([node]);
         let mut steps = Vec::new();
         let mut queue = VecDeque::from([(node, 0usize)]);
         while let Some((current, depth)) = queue.pop_front() {
             let mut next: Vec<(EdgeId, NodeId)> = self
                 .out_edges(current)
-                .filter(|(_, e)| e.r#type == derived_from && !e.derived)
+                .filter(|(_, e)| !e.derived && *self.edge_type(e) == derived_from)
                 .map(|(id, e)| (id, e.target))
                 .collect();
             next.sort_by(|a, b| self.name(a.1).cmp(self.name(b.1)));
@@ -267,14 +294,14 @@ impl LinkGraph {
     /// it, then those to the groups that contain it (`inherited`), nearest
     /// group first. Within each, layers are in path order.
     pub fn quality_layers(&self, node: NodeId) -> Vec<QualityLayer> {
-        let quality_for = RelationType::Core(CoreRelation::QualityFor);
+        let quality_for = RelationType::of_core(CoreRelation::QualityFor);
         let mut layers = Vec::new();
         let mut target = Some(node);
         let mut path = NodePath::parse(self.name(node)).ok();
         while let Some(t) = target {
             let mut here: Vec<QualityLayer> = self
                 .in_edges(t)
-                .filter(|(_, e)| e.r#type == quality_for)
+                .filter(|(_, e)| *self.edge_type(e) == quality_for)
                 .map(|(edge, e)| QualityLayer {
                     layer: e.source,
                     target: t,
@@ -306,44 +333,16 @@ impl LinkGraph {
     }
 
     /// Store nodes whose paths are close to `input`, best first, at most
-    /// `max`: paths that differ only in case or in a missing leading `/`,
-    /// paths that end with `input`, paths with the same last segment, and
-    /// paths within a small edit distance.
+    /// `max` ([`zarr_links_model::similar::Paths`] says how they are
+    /// ranked). The work is bounded whatever the input and the store size.
     pub fn suggest(&self, input: &str, max: usize) -> Vec<NodeId> {
-        let wanted = if input.starts_with('/') {
-            input.to_string()
-        } else {
-            format!("/{input}")
-        };
-        let wanted_lower = wanted.to_lowercase();
-        let wanted_base = wanted.rsplit('/').next().unwrap_or("").to_lowercase();
-        let len = wanted.chars().count();
-        let limit = 2.max(len / 4);
-        let mut scored: Vec<(usize, NodeId)> = Vec::new();
-        for (id, node) in self.nodes() {
-            if !node.class.in_store() || node.name == input {
-                continue;
-            }
-            let lower = node.name.to_lowercase();
-            let base = lower.rsplit('/').next().unwrap_or("");
-            let score = if lower == wanted_lower {
-                0
-            } else if !wanted_base.is_empty()
-                && (lower.ends_with(&wanted_lower) || base == wanted_base)
-            {
-                1 + edit_distance(&wanted_lower, &lower).min(limit * 4)
-            } else if node.name.chars().count().abs_diff(len) <= limit {
-                let d = edit_distance(&wanted_lower, &lower);
-                if d > limit {
-                    continue;
-                }
-                1 + d
-            } else {
-                continue;
-            };
-            scored.push((score, id));
-        }
-        scored.sort_by(|a, b| (a.0, self.name(a.1)).cmp(&(b.0, self.name(b.1))));
-        scored.into_iter().take(max).map(|(_, id)| id).collect()
+        let paths = self
+            .suggester
+            .get_or_init(|| Paths::new(self.hierarchy.nodes().iter().map(|n| n.path.as_str())));
+        paths
+            .suggest(input, max)
+            .into_iter()
+            .map(|i| NodeId(i as u32))
+            .collect()
     }
 }

@@ -50,7 +50,7 @@ fn layout(graph: &LinkGraph) -> Layout {
                 None => outside.push(id),
             },
             _ => {
-                let parent = NodePath::parse(&node.name)
+                let parent = NodePath::parse(node.name)
                     .ok()
                     .and_then(|p| p.parent())
                     .map(|p| p.as_str().to_string());
@@ -90,7 +90,7 @@ fn short_label(graph: &LinkGraph, id: NodeId, in_store_box: bool) -> String {
             Some((_, path)) => path.to_string(),
             None => "/".to_string(),
         },
-        NodeClass::External => node.name.clone(),
+        NodeClass::External => node.name.to_string(),
         _ => node
             .name
             .rsplit('/')
@@ -118,14 +118,15 @@ fn colour(t: &RelationType) -> &'static str {
 }
 
 /// Declared edges in a stable order: declaring node's path, then position.
-fn declared_edges(graph: &LinkGraph) -> Vec<&crate::Edge> {
+fn declared_edges<'g>(graph: &'g LinkGraph<'_>) -> Vec<&'g crate::Edge> {
     let mut edges: Vec<&crate::Edge> = graph
         .edges()
         .map(|(_, e)| e)
         .filter(|e| !e.derived)
         .collect();
     edges.sort_by(|a, b| {
-        (graph.name(a.declared_on), a.position).cmp(&(graph.name(b.declared_on), b.position))
+        (graph.name(a.declared_on()), graph.position(a))
+            .cmp(&(graph.name(b.declared_on()), graph.position(b)))
     });
     edges
 }
@@ -207,8 +208,9 @@ pub fn dot(graph: &LinkGraph, title: &str) -> String {
         dot_node(&mut out, graph, *id, "  ", false);
     }
     for e in declared_edges(graph) {
-        let c = colour(&e.r#type);
-        let style = match e.r#type.core() {
+        let t = graph.edge_type(e);
+        let c = colour(t);
+        let style = match t.core() {
             Some(CoreRelation::QualityFor) => ", style=dashed",
             Some(CoreRelation::PartOf | CoreRelation::Contains) => ", style=dotted",
             _ => "",
@@ -218,7 +220,7 @@ pub fn dot(graph: &LinkGraph, title: &str) -> String {
             "  n{} -> n{} [label={}, color=\"{c}\", fontcolor=\"{c}\"{style}];",
             e.source.0,
             e.target.0,
-            dot_str(e.r#type.as_str())
+            dot_str(t.as_str())
         );
     }
     out.push_str("}\n");
@@ -285,7 +287,8 @@ pub fn mermaid(graph: &LinkGraph, title: &str) -> String {
     }
     let edges = declared_edges(graph);
     for e in &edges {
-        let arrow = match e.r#type.core() {
+        let t = graph.edge_type(e);
+        let arrow = match t.core() {
             Some(CoreRelation::QualityFor | CoreRelation::PartOf | CoreRelation::Contains) => {
                 "-.->"
             }
@@ -295,12 +298,12 @@ pub fn mermaid(graph: &LinkGraph, title: &str) -> String {
             out,
             "  n{} {arrow}|{}| n{}",
             e.source.0,
-            mermaid_str(e.r#type.as_str()),
+            mermaid_str(t.as_str()),
             e.target.0
         );
     }
     for (i, e) in edges.iter().enumerate() {
-        let c = colour(&e.r#type);
+        let c = colour(graph.edge_type(e));
         let _ = writeln!(out, "  linkStyle {i} stroke:{c},color:{c}");
     }
     out.push_str("  classDef group fill:#fff5d6,stroke:#b08800\n");
@@ -341,7 +344,7 @@ pub fn json(graph: &LinkGraph) -> Value {
         .map(|(_, n)| {
             let parent = match n.class {
                 NodeClass::External => None,
-                _ => NodePath::parse(&n.name).ok().and_then(|p| p.parent()),
+                _ => NodePath::parse(n.name).ok().and_then(|p| p.parent()),
             };
             json!({"id": n.name, "class": n.class.as_str(), "parent": parent.map(|p| p.as_str().to_string())})
         })
@@ -352,8 +355,8 @@ pub fn json(graph: &LinkGraph) -> Value {
             json!({
                 "source": graph.name(e.source),
                 "target": graph.name(e.target),
-                "type": e.r#type.as_str(),
-                "declared_on": graph.name(e.declared_on),
+                "type": graph.edge_type(e).as_str(),
+                "declared_on": graph.name(e.declared_on()),
                 "derived": e.derived,
             })
         })

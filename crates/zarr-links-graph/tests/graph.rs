@@ -1,33 +1,19 @@
 //! Behaviour of the link graph on in-memory hierarchies.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 use zarr_links_graph::{render, Direction, LinkGraph, NodeClass, Side};
 use zarr_links_model::{
-    CoreRelation, Hierarchy, Node, NodeKind, NodePath, Origin, RelationType, ZarrFormat,
+    CoreRelation, Hierarchy, Node, NodeKind, NodePath, RelationType, ZarrFormat,
 };
 
 fn hierarchy(nodes: &[(&str, NodeKind, Value)]) -> Hierarchy {
-    let mut map = BTreeMap::new();
-    for (path, kind, attributes) in nodes {
-        let path = NodePath::parse(path).unwrap();
-        let node = Node {
-            path: path.clone(),
-            kind: *kind,
-            attributes: attributes.as_object().unwrap().clone(),
-            origin: Origin {
-                key: format!("{}zarr.json", path.key_prefix()),
-                pointer: "/attributes".into(),
-            },
-        };
-        map.insert(path, node);
-    }
-    Hierarchy {
-        format: ZarrFormat::V3,
-        consolidated: false,
-        nodes: map,
-    }
+    let nodes = nodes
+        .iter()
+        .map(|(path, kind, attributes)| Node::v3(path, *kind, attributes.clone()))
+        .collect();
+    Hierarchy::new("memory".into(), ZarrFormat::V3, false, nodes)
 }
 
 fn links(list: &[(&str, &str)]) -> Value {
@@ -138,9 +124,9 @@ fn rows(
         .map(|r| {
             (
                 r.side.as_str().to_string(),
-                r.edge.r#type.to_string(),
+                g.edge_type(r.edge).to_string(),
                 g.name(r.other).to_string(),
-                g.name(r.edge.declared_on).to_string(),
+                g.name(r.edge.declared_on()).to_string(),
                 r.edge.derived,
             )
         })
@@ -165,7 +151,8 @@ fn row(
 
 #[test]
 fn incoming_links_of_a_band_are_its_masks_and_products() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     let got = rows(&g, B04, Direction::In, None);
     let want: BTreeSet<_> = [
         row(
@@ -211,7 +198,8 @@ fn incoming_links_of_a_band_are_its_masks_and_products() {
 
 #[test]
 fn type_filter_and_order() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     let got = rows(&g, B04, Direction::In, Some("quality_for"));
     assert_eq!(got.len(), 2);
     assert!(got.iter().all(|r| r.1 == "quality_for"));
@@ -220,7 +208,7 @@ fn type_filter_and_order() {
     let order: Vec<(&str, &str)> = g
         .related(id, Direction::In, None)
         .iter()
-        .map(|r| (r.edge.r#type.as_str(), g.name(r.other)))
+        .map(|r| (g.edge_type(r.edge).as_str(), g.name(r.other)))
         .collect();
     assert_eq!(
         order,
@@ -237,7 +225,8 @@ fn type_filter_and_order() {
 
 #[test]
 fn same_as_inverse_is_derived_and_shown_once() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     // Out from B04: only the derived inverse of /legacy/B04's same_as.
     assert_eq!(
         rows(&g, B04, Direction::Out, None),
@@ -253,7 +242,8 @@ fn same_as_inverse_is_derived_and_shown_once() {
 
 #[test]
 fn part_of_gives_derived_contains() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     // /products/vegetation contains /indices/ndvi (declared); ndvi sees a derived part_of.
     assert_eq!(
         rows(&g, "/indices/ndvi", Direction::Out, Some("part_of")),
@@ -281,7 +271,8 @@ fn part_of_gives_derived_contains() {
 
 #[test]
 fn both_directions_declared_are_two_statements_and_no_derived_edge() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     // tci part_of true_colour and true_colour contains tci: both declared.
     assert_eq!(
         rows(&g, "/products/true_colour", Direction::Both, None),
@@ -312,7 +303,8 @@ fn both_directions_declared_are_two_statements_and_no_derived_edge() {
 
 #[test]
 fn lineage_goes_all_the_way_up() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     let id = g.find("/indices/ndvi_smoothed").unwrap();
     let got: Vec<(usize, &str)> = g
         .lineage(id)
@@ -351,7 +343,8 @@ fn lineage_survives_a_cycle() {
 
 #[test]
 fn quality_layers_include_those_of_enclosing_groups() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     let id = g.find(B04).unwrap();
     let got: Vec<(&str, &str, bool)> = g
         .quality_layers(id)
@@ -377,7 +370,8 @@ fn quality_layers_include_those_of_enclosing_groups() {
 
 #[test]
 fn index_categories_are_read() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     let bands = g.category_members("bands");
     assert_eq!(bands.len(), 1);
     assert_eq!(g.name(bands[0].0), "/");
@@ -389,13 +383,14 @@ fn index_categories_are_read() {
 
 #[test]
 fn external_targets_are_leaves() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     let ext = g.find("https://example.org/ndvi.html").unwrap();
     assert_eq!(g.class(ext), NodeClass::External);
     assert_eq!(g.out_edges(ext).count(), 0);
     let inc: Vec<_> = g.in_edges(ext).collect();
     assert_eq!(inc.len(), 1);
-    assert_eq!(inc[0].1.r#type.as_str(), "describedby");
+    assert_eq!(g.edge_type(inc[0].1).as_str(), "describedby");
 }
 
 #[test]
@@ -454,7 +449,8 @@ fn unreadable_entries_are_skipped_and_listed() {
 
 #[test]
 fn suggestions_for_unknown_paths() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     let s = |input: &str| -> Vec<String> {
         g.suggest(input, 3)
             .into_iter()
@@ -471,7 +467,8 @@ fn suggestions_for_unknown_paths() {
 
 #[test]
 fn computed_index_follows_the_documented_algorithm() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     let index = serde_json::to_value(g.computed_index()).unwrap();
     assert_eq!(
         index,
@@ -509,7 +506,8 @@ fn computed_index_is_empty_without_links() {
 
 #[test]
 fn drawings_show_declared_links_once_grouped_by_parent() {
-    let g = LinkGraph::build(&sentinel());
+    let h = sentinel();
+    let g = LinkGraph::build(&h);
     let declared = g.edges().filter(|(_, e)| !e.derived).count();
     let dot = render::dot(&g, "test");
     assert_eq!(dot.matches(" -> ").count(), declared);
@@ -556,23 +554,10 @@ fn mermaid_escapes_syntax_characters() {
 fn builds_and_answers_on_100k_arrays_from_memory() {
     // 100,000 arrays in 1,000 groups; every array has a mask and is derived from
     // the array before it in its group.
-    let mut nodes = BTreeMap::new();
+    let mut nodes = Vec::new();
     let root = NodePath::root();
     let mut put = |path: NodePath, kind, attributes: Value| {
-        let origin = Origin {
-            key: String::new(),
-            pointer: String::new(),
-        };
-        let attributes = attributes.as_object().unwrap().clone();
-        nodes.insert(
-            path.clone(),
-            Node {
-                path,
-                kind,
-                attributes,
-                origin,
-            },
-        );
+        nodes.push(Node::v3(path.as_str(), kind, attributes));
     };
     put(root.clone(), NodeKind::Group, json!({}));
     for gi in 0..1000 {
@@ -589,11 +574,7 @@ fn builds_and_answers_on_100k_arrays_from_memory() {
             put(path, NodeKind::Array, json!({"links:relationships": l}));
         }
     }
-    let h = Hierarchy {
-        format: ZarrFormat::V3,
-        consolidated: false,
-        nodes,
-    };
+    let h = Hierarchy::new("memory".into(), ZarrFormat::V3, false, nodes);
     let g = LinkGraph::build(&h);
     assert_eq!(g.node_count(), 1 + 1000 + 100_000 + 100_000);
     let last = g.find("/g0999/a099").unwrap();
@@ -604,7 +585,7 @@ fn builds_and_answers_on_100k_arrays_from_memory() {
         "all earlier arrays and their missing inputs"
     );
     let first = g.find("/g0500/a000").unwrap();
-    let dt = RelationType::Core(CoreRelation::DerivedFrom);
+    let dt = RelationType::of_core(CoreRelation::DerivedFrom);
     assert_eq!(g.related(first, Direction::In, Some(&dt)).len(), 1);
     assert_eq!(g.related(first, Direction::In, None)[0].side, Side::In);
     // Speed is measured by `cargo bench -p zarr-links-validator`, not here:

@@ -7,7 +7,9 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::convention::{ConventionMetadata, LinksConventionMetadata, CONVENTION_UUID, PREFIX};
+use crate::convention::{
+    names_links, ConventionMetadata, LinksConventionMetadata, CONVENTION_UUID, PREFIX,
+};
 use crate::index::LinksIndex;
 use crate::link::Link;
 
@@ -60,22 +62,39 @@ pub struct LinksAttributes {
 fn conventions_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "description": "The Zarr Conventions framework's list of Convention Metadata Objects. Declaring this convention in the legacy form, as a bare uuid string, is not valid.",
-        "not": { "type": "array", "contains": { "const": CONVENTION_UUID } }
+        "not": { "type": "array", "contains": { "type": "string", "const": CONVENTION_UUID } }
     })
 }
 
-/// Adds the rule that any `links:` attribute requires the declaration.
+/// Adds the rule that any `links:` attribute requires the declaration:
+/// `zarr_conventions` is required (`links.declaration.required`), each entry
+/// is a Convention Metadata Object (`links.declaration.object-form`), the one
+/// carrying this convention's uuid is its closed CMO
+/// (`links.declaration.cmo`), and one entry names the convention
+/// (`links.declaration.required`; the legacy string counts here, as it is
+/// reported under `links.declaration.object-form`).
 fn require_declaration(schema: &mut Schema) {
     let uses_links = json_schema!({
-        "not": { "propertyNames": { "not": { "pattern": format!("^{PREFIX}") } } }
+        "type": "object",
+        "not": { "propertyNames": { "not": { "type": "string", "pattern": format!("^{PREFIX}") } } }
     });
     let declared = json_schema!({
+        "type": "object",
         "required": [ZARR_CONVENTIONS],
         "properties": {
             ZARR_CONVENTIONS: {
                 "type": "array",
-                "items": { "$ref": "#/definitions/ConventionMetadata" },
-                "contains": { "$ref": "#/definitions/LinksConventionMetadata" }
+                "items": {
+                    "if": names_links(),
+                    "then": { "$ref": "#/definitions/LinksConventionMetadata" },
+                    "else": { "$ref": "#/definitions/ConventionMetadata" }
+                },
+                "contains": {
+                    "anyOf": [
+                        { "type": "string", "const": CONVENTION_UUID },
+                        names_links()
+                    ]
+                }
             }
         }
     });

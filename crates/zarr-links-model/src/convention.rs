@@ -92,7 +92,10 @@ impl JsonSchema for ConventionMetadata {
 }
 
 /// The schema of this convention's own CMO: a [`ConventionMetadata`] whose
-/// `uuid` is pinned to [`CONVENTION_UUID`].
+/// `uuid` is [`CONVENTION_UUID`]. It is a definition of its own (not a
+/// reference to the general one), so that a schema error inside it names
+/// `links.declaration.cmo`, and an error in another entry names
+/// `links.declaration.object-form`.
 pub struct LinksConventionMetadata;
 
 impl JsonSchema for LinksConventionMetadata {
@@ -100,13 +103,89 @@ impl JsonSchema for LinksConventionMetadata {
         "LinksConventionMetadata".into()
     }
 
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let cmo = generator.subschema_for::<ConventionMetadata>();
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "description": "The declaration of the Linked Datasets convention: a Convention Metadata Object whose `uuid` is this convention's. `name` (\"links:\"), `schema_url`, `spec_url` and `description` are recommended.",
-            "allOf": [cmo],
+            "type": "object",
+            "properties": {
+                "uuid": { "description": "This convention's uuid.", "type": "string", "const": CONVENTION_UUID },
+                "name": { "description": "Recommended: `links:`.", "type": "string" },
+                "schema_url": { "description": "The URL of this convention's JSON Schema.", "type": "string" },
+                "spec_url": { "description": "The URL of this convention's specification.", "type": "string" },
+                "description": { "description": "A short human-readable description.", "type": "string" }
+            },
             "required": ["uuid"],
-            "properties": { "uuid": { "const": CONVENTION_UUID } }
+            "additionalProperties": false
         })
+    }
+}
+
+/// The schema that recognises an entry of `zarr_conventions` naming this
+/// convention: an object whose `uuid` is [`CONVENTION_UUID`].
+pub fn names_links() -> serde_json::Value {
+    serde_json::json!({
+        "type": "object",
+        "required": ["uuid"],
+        "properties": { "uuid": { "type": "string", "const": CONVENTION_UUID } }
+    })
+}
+
+/// What [`declare`] changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Declared {
+    /// `zarr_conventions` was added with the declaration.
+    Added,
+    /// The declaration was appended to `zarr_conventions`.
+    Appended,
+    /// The legacy uuid string was replaced by the declaration object.
+    ReplacedLegacy,
+}
+
+impl Declared {
+    /// What changed, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Declared::Added => "added `zarr_conventions` with the convention's declaration",
+            Declared::Appended => "added the convention's declaration to `zarr_conventions`",
+            Declared::ReplacedLegacy => {
+                "replaced the legacy uuid string in `zarr_conventions` by the convention's declaration object"
+            }
+        }
+    }
+}
+
+/// Makes sure `attributes` declare the convention with its Convention
+/// Metadata Object ([`ConventionMetadata::links`]). Returns what changed, if
+/// anything, or why it cannot be done.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/declaration.html>
+pub fn declare(
+    attributes: &mut serde_json::Map<String, serde_json::Value>,
+) -> Result<Option<Declared>, String> {
+    use serde_json::Value;
+    let cmo = serde_json::to_value(ConventionMetadata::links()).expect("a CMO serialises");
+    match attributes.get_mut(crate::attributes::ZARR_CONVENTIONS) {
+        None => {
+            attributes.insert(
+                crate::attributes::ZARR_CONVENTIONS.to_string(),
+                Value::Array(vec![cmo]),
+            );
+            Ok(Some(Declared::Added))
+        }
+        Some(Value::Array(list)) => {
+            let (declaration, _, _) = crate::view::Declaration::read(list);
+            if declaration.cmo.is_some() {
+                return Ok(None);
+            }
+            if let Some(i) = declaration.legacy {
+                list[i as usize] = cmo;
+                return Ok(Some(Declared::ReplacedLegacy));
+            }
+            list.push(cmo);
+            Ok(Some(Declared::Appended))
+        }
+        Some(_) => {
+            Err("the `zarr_conventions` attribute is not an array; fix it first".to_string())
+        }
     }
 }

@@ -27,7 +27,7 @@ impl JsonSchema for LinksIndex {
         json_schema!({
             "description": "A discovery index on a group. Each key is a free-form category name such as `bands`, `quality` or `derived`; each value lists the absolute in-store paths of the category's members, each once.",
             "type": "object",
-            "propertyNames": { "minLength": 1 },
+            "propertyNames": { "type": "string", "minLength": 1 },
             "additionalProperties": {
                 "type": "array",
                 "uniqueItems": true,

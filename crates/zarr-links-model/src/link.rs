@@ -6,7 +6,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::path::{no_newline, PATH_PATTERN, URI_PATTERN};
+use crate::path::{no_newline, PATH_PATTERN, SCHEME_PATTERN, URI_PATTERN};
 use crate::relation::RelationType;
 
 /// The JSON Schema (ECMA-262) pattern of a media type such as `image/png`
@@ -43,7 +43,7 @@ pub struct Link {
     /// `https://example.org/doc.html`. A node inside another Zarr store is
     /// addressed by the store's URI with the node's path as fragment, as in
     /// `s3://bucket/l1c.zarr#/measurements/b04`.
-    #[schemars(schema_with = "target_schema")]
+    #[schemars(with = "TargetSchema")]
     pub target: String,
     /// The relationship type.
     #[serde(rename = "type")]
@@ -57,7 +57,7 @@ pub struct Link {
     /// The media type of the target resource, as DCP-8's `type` or STAC's
     /// link `type`, e.g. `text/html` or `application/x-netcdf`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "media_type_schema")]
+    #[schemars(with = "Option<MediaTypeSchema>")]
     pub media_type: Option<String>,
     /// The specific purpose of the link, as DCP-8's `xlink:role`, ideally a URI.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,23 +73,88 @@ pub struct Link {
     pub extra: Map<String, Value>,
 }
 
-fn target_schema(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({
-        "description": "An absolute in-store path starting with `/`, or an absolute URI.",
-        "type": "string",
-        "minLength": 1,
-        "anyOf": [
-            { "title": "absolute in-store path", "pattern": PATH_PATTERN },
-            { "title": "absolute URI", "pattern": URI_PATTERN, "not": no_newline() }
-        ]
-    })
+/// The schema of a link target, as the definition `Target`. Each rule on
+/// targets is its own subschema, so that a schema error's location names
+/// the rule:
+///
+/// - `type`, `minLength`: `links.link.target`;
+/// - `allOf/0`: `links.target.form` (a path or a URI);
+/// - `allOf/1`: `links.target.normalized` and `links.target.escape` (one
+///   pattern decides both; the depth count of the specification tells them
+///   apart);
+/// - `allOf/2`: `links.target.uri`.
+pub struct TargetSchema;
+
+impl JsonSchema for TargetSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Target".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An absolute in-store path starting with `/`, or an absolute URI.",
+            "type": "string",
+            "minLength": 1,
+            "allOf": [
+                {
+                    "title": "links.target.form: an absolute in-store path or an absolute URI",
+                    "if": { "type": "string", "minLength": 1 },
+                    "then": {
+                        "type": "string",
+                        "anyOf": [
+                            { "type": "string", "pattern": "^/" },
+                            { "type": "string", "pattern": SCHEME_PATTERN }
+                        ]
+                    }
+                },
+                {
+                    "title": "links.target.normalized, links.target.escape: a normalised path inside the root",
+                    "if": { "type": "string", "pattern": "^/" },
+                    "then": { "type": "string", "pattern": PATH_PATTERN }
+                },
+                {
+                    "title": "links.target.uri: the characters RFC 3986 allows",
+                    "if": { "type": "string", "pattern": SCHEME_PATTERN },
+                    "then": { "type": "string", "pattern": URI_PATTERN, "not": no_newline() }
+                }
+            ]
+        })
+    }
 }
 
-fn media_type_schema(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({
-        "description": "A media type (RFC 6838), e.g. `text/html`.",
-        "type": "string",
-        "pattern": MEDIA_TYPE_PATTERN,
-        "not": no_newline()
-    })
+/// The schema of a media type, as the definition `MediaType`.
+pub struct MediaTypeSchema;
+
+impl JsonSchema for MediaTypeSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MediaType".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A media type (RFC 6838), e.g. `text/html`.",
+            "type": "string",
+            "pattern": MEDIA_TYPE_PATTERN,
+            "not": no_newline()
+        })
+    }
+}
+
+/// Whether `s` certainly matches [`MEDIA_TYPE_PATTERN`]: `type/subtype`,
+/// optionally followed by `;` parameters on one line. Used by the
+/// conservative schema pre-check of [`crate::view::LinksView`].
+pub fn plain_media_type(s: &str) -> bool {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$&^_.+-".contains(c);
+    let Some((ty, rest)) = s.split_once('/') else {
+        return false;
+    };
+    let sub_len = rest.find(|c: char| !token(c)).unwrap_or(rest.len());
+    let (sub, params) = rest.split_at(sub_len);
+    let starts = |x: &str| x.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    starts(ty)
+        && ty.chars().all(token)
+        && starts(sub)
+        && (params.is_empty()
+            || (params.trim_start_matches([' ', '\t']).starts_with(';')
+                && !params.contains(['\n', '\r', '\u{2028}', '\u{2029}'])))
 }

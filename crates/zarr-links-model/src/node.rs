@@ -59,9 +59,17 @@ fn zarr_format_schema(_: &mut SchemaGenerator) -> Schema {
 
 /// `links:index` may only appear on groups.
 fn index_only_on_groups(schema: &mut Schema) {
-    let is_array = json_schema!({ "required": ["node_type"], "properties": { "node_type": { "const": "array" } } });
-    let no_index =
-        json_schema!({ "properties": { "attributes": { "not": { "required": [INDEX] } } } });
+    let is_array = json_schema!({
+        "type": "object",
+        "required": ["node_type"],
+        "properties": { "node_type": { "type": "string", "const": "array" } }
+    });
+    let no_index = json_schema!({
+        "type": "object",
+        "properties": {
+            "attributes": { "not": { "type": "object", "properties": { INDEX: {} }, "required": [INDEX] } }
+        }
+    });
     schema.insert("if".into(), is_array.to_value());
     schema.insert("then".into(), no_index.to_value());
 }

@@ -21,13 +21,17 @@ pub const PATH_PATTERN: &str = r"^(/|(/([^/.][^/]*|\.[^/.][^/]*|\.\.[^/]+))+)$";
 pub const URI_PATTERN: &str =
     r"^[A-Za-z][A-Za-z0-9+.-]*:([A-Za-z0-9._~:/?#@!$&'()*+,;=\[\]-]|%[0-9A-Fa-f]{2})+$";
 
+/// The JSON Schema (ECMA-262) pattern of a string that starts with a URI
+/// scheme and its colon.
+pub const SCHEME_PATTERN: &str = "^[A-Za-z][A-Za-z0-9+.-]*:";
+
 /// A subschema that rejects any string containing a line feed.
 ///
 /// Python's `re` lets `$` match just before a final `\n`, where ECMA-262 and
 /// Rust do not. Patterns whose character sets exclude `\n` therefore carry
 /// this extra `not` so that every JSON Schema implementation agrees.
 pub fn no_newline() -> serde_json::Value {
-    serde_json::json!({ "pattern": "\n" })
+    serde_json::json!({ "type": "string", "pattern": "\n" })
 }
 
 /// A normalised absolute path of a node inside a store, such as `/bands/B04`.
@@ -35,7 +39,7 @@ pub fn no_newline() -> serde_json::Value {
 /// The root is `/`. Segments are compared code point by code point: no Unicode
 /// normalisation is applied.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NodePath(String);
+pub struct NodePath(Box<str>);
 
 /// Why a string is not a normalised absolute in-store path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +83,7 @@ impl fmt::Display for PathError {
 impl NodePath {
     /// The store root, `/`.
     pub fn root() -> NodePath {
-        NodePath("/".to_string())
+        NodePath("/".into())
     }
 
     /// Parses a normalised absolute path.
@@ -115,7 +119,7 @@ impl NodePath {
         } else if dot {
             Err(PathError::DotSegment)
         } else {
-            Ok(NodePath(s.to_string()))
+            Ok(NodePath(s.into()))
         }
     }
 
@@ -142,7 +146,7 @@ impl NodePath {
 
     /// Whether this is the root `/`.
     pub fn is_root(&self) -> bool {
-        self.0 == "/"
+        &*self.0 == "/"
     }
 
     /// The last segment, or `None` for the root.
@@ -163,16 +167,16 @@ impl NodePath {
         Some(if cut == 0 {
             NodePath::root()
         } else {
-            NodePath(self.0[..cut].to_string())
+            NodePath(self.0[..cut].into())
         })
     }
 
     /// The path of the child called `name`. `name` must be a valid segment.
     pub fn child(&self, name: &str) -> NodePath {
         if self.is_root() {
-            NodePath(format!("/{name}"))
+            NodePath(format!("/{name}").into())
         } else {
-            NodePath(format!("{}/{name}", self.0))
+            NodePath(format!("{}/{name}", self.0).into())
         }
     }
 }
@@ -189,19 +193,46 @@ impl serde::Serialize for NodePath {
     }
 }
 
+impl std::borrow::Borrow<str> for NodePath {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl AsRef<str> for NodePath {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-/// A parsed link target.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// A node of the same store, by its absolute path.
-    InStore(NodePath),
-    /// A resource outside the store, by its absolute URI.
-    External(String),
+/// A parsed link target: an absolute in-store path (`/bands/B04`) or an
+/// absolute URI (`https://...`). It keeps the target as written in 16 bytes,
+/// since a store holds one per link; [`Target::in_store`] tells which it is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Target(Box<str>);
+
+impl Target {
+    /// The target as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The normalised absolute path, when the target is a node of the
+    /// same store.
+    pub fn in_store(&self) -> Option<&str> {
+        self.0.starts_with('/').then_some(&*self.0)
+    }
+
+    /// Whether the target is a resource outside the store (an absolute URI).
+    pub fn is_external(&self) -> bool {
+        !self.0.starts_with('/')
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// Why a string is not a valid link target.
@@ -298,8 +329,8 @@ fn check_uri(s: &str, scheme: usize) -> Result<(), TargetError> {
 ///
 /// ```
 /// use zarr_links_model::path::{parse_target, Target, TargetError};
-/// assert!(matches!(parse_target("/bands/B04"), Ok(Target::InStore(_))));
-/// assert!(matches!(parse_target("https://example.org/a"), Ok(Target::External(_))));
+/// assert_eq!(parse_target("/bands/B04").unwrap().in_store(), Some("/bands/B04"));
+/// assert!(parse_target("https://example.org/a").unwrap().is_external());
 /// assert_eq!(parse_target("bands/B04"), Err(TargetError::Relative));
 /// ```
 pub fn parse_target(s: &str) -> Result<Target, TargetError> {
@@ -308,12 +339,22 @@ pub fn parse_target(s: &str) -> Result<Target, TargetError> {
     }
     if s.starts_with('/') {
         return NodePath::parse(s)
-            .map(Target::InStore)
+            .map(|p| Target(p.0))
             .map_err(TargetError::Path);
     }
     match scheme_len(s) {
-        Some(n) => check_uri(s, n).map(|()| Target::External(s.to_string())),
+        Some(n) => check_uri(s, n).map(|()| Target(s.into())),
         None => Err(TargetError::Relative),
+    }
+}
+
+/// Joins a store key prefix and a name: `join_key("bands", "zarr.json")` is
+/// `bands/zarr.json`, and `join_key("", "zarr.json")` is `zarr.json`.
+pub fn join_key(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}/{name}")
     }
 }
 
@@ -360,14 +401,12 @@ mod tests {
 
     #[test]
     fn targets() {
-        assert!(matches!(
-            parse_target("s3://bucket/l1c.zarr#/measurements/b04"),
-            Ok(Target::External(_))
-        ));
-        assert!(matches!(
-            parse_target("urn:ogc:def:crs:EPSG::4326"),
-            Ok(Target::External(_))
-        ));
+        assert!(parse_target("s3://bucket/l1c.zarr#/measurements/b04")
+            .unwrap()
+            .is_external());
+        assert!(parse_target("urn:ogc:def:crs:EPSG::4326")
+            .unwrap()
+            .is_external());
         assert_eq!(parse_target("B04"), Err(TargetError::Relative));
         assert_eq!(parse_target("./B04"), Err(TargetError::Relative));
         assert_eq!(parse_target("../B04"), Err(TargetError::Relative));

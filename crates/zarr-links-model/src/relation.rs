@@ -9,7 +9,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::path::{no_newline, URI_PATTERN};
-use crate::similar::edit_distance;
+use crate::similar::closest;
 
 /// The five relationship types every conforming reader understands.
 ///
@@ -201,15 +201,27 @@ pub const IANA_RELATIONS: &[&str] = &[
     "working-copy-of",
 ];
 
-/// The `type` of a link.
+/// The `type` of a link: one of the five core types, a relation type
+/// registered with IANA (such as `describedby`), or an extension type
+/// written as an absolute URI. It takes 16 bytes, since a store holds one
+/// per link.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RelationType {
-    /// One of the five core types.
+pub struct RelationType(Repr);
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Repr {
     Core(CoreRelation),
-    /// A relation type registered with IANA, such as `describedby`.
-    Registered(&'static str),
-    /// An extension type written as an absolute URI.
-    Extension(String),
+    /// The position in [`IANA_RELATIONS`].
+    Registered(u8),
+    /// Boxed so that the whole type takes 16 bytes (a `String` alone is 24).
+    #[allow(clippy::box_collection)]
+    Extension(Box<String>),
+}
+
+impl From<CoreRelation> for RelationType {
+    fn from(c: CoreRelation) -> Self {
+        RelationType::of_core(c)
+    }
 }
 
 /// A `type` value that is neither core, IANA-registered nor an absolute URI.
@@ -238,30 +250,28 @@ impl RelationType {
     ///
     /// ```
     /// use zarr_links_model::relation::{RelationType, CoreRelation};
-    /// assert_eq!(RelationType::parse("quality_for").unwrap(), RelationType::Core(CoreRelation::QualityFor));
-    /// assert!(matches!(RelationType::parse("describedby"), Ok(RelationType::Registered(_))));
+    /// assert_eq!(RelationType::parse("quality_for").unwrap(), CoreRelation::QualityFor.into());
+    /// assert!(RelationType::parse("describedby").unwrap().is_registered());
     /// assert_eq!(RelationType::parse("quality-for").unwrap_err().suggestion, Some("quality_for"));
     /// ```
     pub fn parse(s: &str) -> Result<RelationType, UnknownRelation> {
         if let Some(c) = CoreRelation::parse(s) {
-            return Ok(RelationType::Core(c));
+            return Ok(RelationType(Repr::Core(c)));
         }
-        if let Some(r) = IANA_RELATIONS.iter().find(|r| **r == s) {
-            return Ok(RelationType::Registered(r));
+        if let Some(i) = IANA_RELATIONS.iter().position(|r| *r == s) {
+            return Ok(RelationType(Repr::Registered(i as u8)));
         }
-        if crate::path::parse_target(s).is_ok_and(|t| matches!(t, crate::path::Target::External(_)))
-        {
-            return Ok(RelationType::Extension(s.to_string()));
+        if crate::path::parse_target(s).is_ok_and(|t| t.is_external()) {
+            return Ok(RelationType(Repr::Extension(Box::new(s.to_string()))));
         }
-        let lower = s.to_ascii_lowercase().replace('-', "_");
-        let suggestion = CoreRelation::ALL
-            .iter()
-            .map(|c| c.as_str())
-            .chain(IANA_RELATIONS.iter().copied())
-            .map(|k| (edit_distance(&lower, &k.replace('-', "_")), k))
-            .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-            .min_by_key(|(d, _)| *d)
-            .map(|(_, k)| k);
+        let suggestion = closest(
+            s,
+            CoreRelation::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .chain(IANA_RELATIONS.iter().copied()),
+            |w| w.to_ascii_lowercase().replace('-', "_"),
+        );
         Err(UnknownRelation {
             value: s.to_string(),
             suggestion,
@@ -270,17 +280,32 @@ impl RelationType {
 
     /// The value as written in `type`.
     pub fn as_str(&self) -> &str {
-        match self {
-            RelationType::Core(c) => c.as_str(),
-            RelationType::Registered(r) => r,
-            RelationType::Extension(u) => u,
+        match &self.0 {
+            Repr::Core(c) => c.as_str(),
+            Repr::Registered(i) => IANA_RELATIONS[*i as usize],
+            Repr::Extension(u) => u,
         }
+    }
+
+    /// A core type.
+    pub const fn of_core(c: CoreRelation) -> RelationType {
+        RelationType(Repr::Core(c))
+    }
+
+    /// Whether this is a relation type registered with IANA.
+    pub fn is_registered(&self) -> bool {
+        matches!(self.0, Repr::Registered(_))
+    }
+
+    /// Whether this is an extension type (an absolute URI).
+    pub fn is_extension(&self) -> bool {
+        matches!(self.0, Repr::Extension(_))
     }
 
     /// The core type, if this is one.
     pub fn core(&self) -> Option<CoreRelation> {
-        match self {
-            RelationType::Core(c) => Some(*c),
+        match self.0 {
+            Repr::Core(c) => Some(c),
             _ => None,
         }
     }
@@ -316,9 +341,9 @@ impl JsonSchema for RelationType {
             "description": "The relationship type. The link reads \"this node <type> <target>\". One of the five core types, a relation type registered with IANA (exact lowercase spelling), or an extension type written as an absolute URI.",
             "type": "string",
             "anyOf": [
-                { "title": "core relation type", "enum": core },
-                { "title": "IANA-registered relation type", "enum": IANA_RELATIONS },
-                { "title": "extension relation type (absolute URI)", "pattern": URI_PATTERN, "not": no_newline() }
+                { "title": "core relation type", "type": "string", "enum": core },
+                { "title": "IANA-registered relation type", "type": "string", "enum": IANA_RELATIONS },
+                { "title": "extension relation type (absolute URI)", "type": "string", "pattern": URI_PATTERN, "not": no_newline() }
             ]
         })
     }
@@ -331,19 +356,16 @@ mod tests {
     #[test]
     fn vocabulary() {
         for c in CoreRelation::ALL {
-            assert_eq!(
-                RelationType::parse(c.as_str()).unwrap(),
-                RelationType::Core(c)
-            );
+            assert_eq!(RelationType::parse(c.as_str()).unwrap(), c.into());
         }
-        assert!(matches!(
-            RelationType::parse("alternate"),
-            Ok(RelationType::Registered("alternate"))
-        ));
-        assert!(matches!(
-            RelationType::parse("http://www.w3.org/ns/prov#wasDerivedFrom"),
-            Ok(RelationType::Extension(_))
-        ));
+        let alternate = RelationType::parse("alternate").unwrap();
+        assert!(alternate.is_registered() && alternate.as_str() == "alternate");
+        assert!(
+            RelationType::parse("http://www.w3.org/ns/prov#wasDerivedFrom")
+                .unwrap()
+                .is_extension()
+        );
+        assert!(IANA_RELATIONS.len() < 256, "the index fits in a byte");
         let e = RelationType::parse("describedBy").unwrap_err();
         assert_eq!(e.suggestion, Some("describedby"));
         let e = RelationType::parse("derivedFrom").unwrap_err();

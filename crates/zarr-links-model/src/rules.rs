@@ -127,6 +127,55 @@ impl Class {
     }
 }
 
+/// The topic of a requirement: the chapter of the specification that states
+/// it, the module of the validator that checks it (`rules/<topic>.rs`), and
+/// the conformance folders of its cases (`{valid,invalid}/<topic>/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Topic {
+    /// `declaration.md`: declaring the convention, the `links:` prefix.
+    Declaration,
+    /// `relationships.md`: `links:relationships` and the link object.
+    Relationships,
+    /// `targets.md`: target syntax and resolution.
+    Targets,
+    /// `kinds.md`: node kinds at both ends of core links.
+    Kinds,
+    /// `consistency.md`: inverses and cycles.
+    Consistency,
+    /// `discovery.md`: `links:index`.
+    Discovery,
+    /// `stores.md`: the store's documents and layout.
+    Stores,
+}
+
+impl Topic {
+    /// Every topic, in the specification's order.
+    pub const ALL: [Topic; 7] = [
+        Topic::Declaration,
+        Topic::Relationships,
+        Topic::Targets,
+        Topic::Kinds,
+        Topic::Consistency,
+        Topic::Discovery,
+        Topic::Stores,
+    ];
+
+    /// The topic's name: the chapter file stem, the validator module and
+    /// the conformance folder, e.g. `consistency`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::Declaration => "declaration",
+            Topic::Relationships => "relationships",
+            Topic::Targets => "targets",
+            Topic::Kinds => "kinds",
+            Topic::Consistency => "consistency",
+            Topic::Discovery => "discovery",
+            Topic::Stores => "stores",
+        }
+    }
+}
+
 /// Everything the registry records about one requirement.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct RuleInfo {
@@ -140,12 +189,14 @@ pub struct RuleInfo {
     pub subject: Subject,
     /// Its conformance class.
     pub class: Class,
+    /// Its topic: chapter, validator module and case folder.
+    pub topic: Topic,
     /// One sentence that states the requirement.
     pub summary: &'static str,
 }
 
 macro_rules! rules {
-    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $kw:ident, $level:ident, $subject:ident, $class:ident, $summary:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $kw:ident, $level:ident, $subject:ident, $class:ident, $topic:ident, $summary:literal; )*) => {
         /// A requirement of the specification, one variant per requirement ID.
         ///
         /// The `Display` form and [`Rule::id`] give the stable ID.
@@ -168,6 +219,7 @@ macro_rules! rules {
                         level: Level::$level,
                         subject: Subject::$subject,
                         class: Class::$class,
+                        topic: Topic::$topic,
                         summary: $summary,
                     }, )*
                 }
@@ -179,123 +231,123 @@ macro_rules! rules {
 rules! {
     // ----- links/core: declaration -------------------------------------
     /// A node with a `links:` attribute declares the convention in its own `zarr_conventions`.
-    DeclarationRequired = "links.declaration.required", Must, Schema, Store, Core,
+    DeclarationRequired = "links.declaration.required", Must, Schema, Store, Core, Declaration,
         "A node that carries any `links:` attribute MUST declare the convention with a Convention Metadata Object carrying the convention's uuid in its own `attributes.zarr_conventions`.";
     /// `zarr_conventions` entries are objects, not the legacy strings.
-    DeclarationObjectForm = "links.declaration.object-form", Must, Schema, Store, Core,
+    DeclarationObjectForm = "links.declaration.object-form", Must, Schema, Store, Core, Declaration,
         "On a node that uses the convention, `zarr_conventions` MUST be an array of Convention Metadata Objects; the legacy list of uuid strings is not valid.";
     /// The convention's CMO carries only the framework's fields, all strings.
-    DeclarationCmo = "links.declaration.cmo", Must, Schema, Store, Core,
+    DeclarationCmo = "links.declaration.cmo", Must, Schema, Store, Core, Declaration,
         "The convention's Convention Metadata Object MUST hold only `uuid`, `name`, `schema_url`, `spec_url` and `description`, each a string.";
     /// The CMO's `name`, when given, is `links:`.
-    DeclarationName = "links.declaration.name", Should, Hierarchy, Store, Core,
+    DeclarationName = "links.declaration.name", Should, Hierarchy, Store, Core, Declaration,
         "When the convention's Convention Metadata Object carries a `name`, it SHOULD be `links:`.";
     /// Unknown `links:` attributes.
-    AttributesUnknown = "links.attributes.unknown", ShouldNot, Hierarchy, Store, Core,
+    AttributesUnknown = "links.attributes.unknown", ShouldNot, Hierarchy, Store, Core, Declaration,
         "A node SHOULD NOT carry `links:` attributes other than `links:relationships` and `links:index`; the prefix is reserved for this convention.";
     // ----- links/core: relationships -----------------------------------
     /// `links:relationships` is an array of objects.
-    RelationshipsArray = "links.relationships.array", Must, Schema, Store, Core,
+    RelationshipsArray = "links.relationships.array", Must, Schema, Store, Core, Relationships,
         "`links:relationships` MUST be an array of link objects.";
     /// Every link has a non-empty string `target`.
-    LinkTarget = "links.link.target", Must, Schema, Store, Core,
+    LinkTarget = "links.link.target", Must, Schema, Store, Core, Relationships,
         "Every link object MUST have a `target` that is a non-empty string.";
     /// Every link has a known `type`.
-    LinkType = "links.link.type", Must, Schema, Store, Core,
+    LinkType = "links.link.type", Must, Schema, Store, Core, Relationships,
         "Every link object MUST have a `type` that is a core relation type, a relation type registered with IANA, or an absolute URI.";
     /// The optional fields have their defined types.
-    LinkFields = "links.link.fields", Must, Schema, Store, Core,
+    LinkFields = "links.link.fields", Must, Schema, Store, Core, Relationships,
         "The optional link fields `description`, `title`, `media_type`, `role` and `protocol` MUST, when present, be strings of the defined syntax.";
     /// Unknown link fields carry a prefix.
-    LinkUnknownField = "links.link.unknown-field", Should, Hierarchy, Store, Core,
+    LinkUnknownField = "links.link.unknown-field", Should, Hierarchy, Store, Core, Relationships,
         "A link object member that this specification does not define SHOULD carry a convention prefix such as `ext:`, so that a misspelt field is noticed.";
     /// The same link twice on one node.
-    LinkDuplicate = "links.link.duplicate", ShouldNot, Hierarchy, Store, Core,
+    LinkDuplicate = "links.link.duplicate", ShouldNot, Hierarchy, Store, Core, Relationships,
         "A node SHOULD NOT state the same (`target`, `type`) pair more than once.";
     // ----- links/core: targets -----------------------------------------
     /// A target is an absolute in-store path or an absolute URI.
-    TargetForm = "links.target.form", Must, Schema, Store, Core,
+    TargetForm = "links.target.form", Must, Schema, Store, Core, Targets,
         "A `target` MUST be either an absolute in-store path, starting with `/`, or an absolute URI with a scheme; relative paths are not allowed.";
     /// In-store paths are normalised.
-    TargetNormalized = "links.target.normalized", Must, Schema, Store, Core,
+    TargetNormalized = "links.target.normalized", Must, Schema, Store, Core, Targets,
         "An in-store path MUST be normalised: no empty segments, no `.` or `..` segments, and no trailing `/` except for the root `/` itself.";
     /// No path leaves the store root.
-    TargetEscape = "links.target.escape", MustNot, Schema, Store, Core,
+    TargetEscape = "links.target.escape", MustNot, Schema, Store, Core, Targets,
         "An in-store path MUST NOT lead outside the store root.";
     /// In-store targets resolve.
-    TargetResolves = "links.target.resolves", Must, Hierarchy, Store, Core,
+    TargetResolves = "links.target.resolves", Must, Hierarchy, Store, Core, Targets,
         "An in-store target MUST name a node that exists in the store.";
     /// No self-links.
-    TargetSelf = "links.target.self", MustNot, Hierarchy, Store, Core,
+    TargetSelf = "links.target.self", MustNot, Hierarchy, Store, Core, Targets,
         "A link's target MUST NOT be the node that carries the link.";
     // ----- links/core: node kinds ---------------------------------------
     /// `quality_for` starts from an array.
-    KindQualityFor = "links.kind.quality-for", Must, Hierarchy, Store, Core,
+    KindQualityFor = "links.kind.quality-for", Must, Hierarchy, Store, Core, Kinds,
         "A `quality_for` link to a node of the store MUST be declared on an array.";
     /// `same_as` joins nodes of one kind.
-    KindSameAs = "links.kind.same-as", Must, Hierarchy, Store, Core,
+    KindSameAs = "links.kind.same-as", Must, Hierarchy, Store, Core, Kinds,
         "A `same_as` link between two nodes of the store MUST join two arrays or two groups.";
     /// `part_of` points at a group.
-    KindPartOf = "links.kind.part-of", Must, Hierarchy, Store, Core,
+    KindPartOf = "links.kind.part-of", Must, Hierarchy, Store, Core, Kinds,
         "The in-store target of a `part_of` link MUST be a group.";
     /// `contains` starts from a group.
-    KindContains = "links.kind.contains", Must, Hierarchy, Store, Core,
+    KindContains = "links.kind.contains", Must, Hierarchy, Store, Core, Kinds,
         "A `contains` link to a node of the store MUST be declared on a group.";
     // ----- links/core: consistency --------------------------------------
     /// Both directions agree.
-    InverseAgree = "links.inverse.agree", Must, Hierarchy, Store, Core,
+    InverseAgree = "links.inverse.agree", Must, Hierarchy, Store, Core, Consistency,
         "Where two nodes declare links to each other in the same family, the declarations MUST agree: `contains` pairs only with `part_of`, and `same_as` only with `same_as`.";
     /// No `derived_from` cycles.
-    CycleDerivedFrom = "links.cycle.derived-from", MustNot, Hierarchy, Store, Core,
+    CycleDerivedFrom = "links.cycle.derived-from", MustNot, Hierarchy, Store, Core, Consistency,
         "Following `derived_from` links MUST NOT lead back to the starting node.";
     /// No `part_of` cycles.
-    CyclePartOf = "links.cycle.part-of", MustNot, Hierarchy, Store, Core,
+    CyclePartOf = "links.cycle.part-of", MustNot, Hierarchy, Store, Core, Consistency,
         "Following `part_of` links, and `contains` links read backwards, MUST NOT lead back to the starting node.";
     // ----- links/core: stores --------------------------------------------
     /// Metadata documents are JSON objects.
-    StoreMetadata = "links.store.metadata", Must, Hierarchy, Store, Core,
+    StoreMetadata = "links.store.metadata", Must, Hierarchy, Store, Core, Stores,
         "Every metadata document the convention reads (`zarr.json`, `.zgroup`, `.zarray`, `.zattrs`, `.zmetadata`) MUST be a JSON object in UTF-8 without a byte order mark.";
     /// The node tree is a finite tree inside the root.
-    StoreLayout = "links.store.layout", Must, Hierarchy, Store, Core,
+    StoreLayout = "links.store.layout", Must, Hierarchy, Store, Core, Stores,
         "The nodes of a store MUST form a tree inside the store root: no symbolic link leads outside the root or into a loop, and each node is exactly one group or one array.";
     /// Consolidated metadata agrees with the node documents.
-    StoreConsolidated = "links.store.consolidated", Must, Hierarchy, Store, Core,
+    StoreConsolidated = "links.store.consolidated", Must, Hierarchy, Store, Core, Stores,
         "Where consolidated metadata is present, it MUST agree with the per-node metadata documents.";
     // ----- links/discovery ------------------------------------------------
     /// `links:index` is an object of arrays of strings.
-    IndexObject = "links.index.object", Must, Schema, Store, Discovery,
+    IndexObject = "links.index.object", Must, Schema, Store, Discovery, Discovery,
         "`links:index` MUST be an object whose keys are non-empty category names and whose values are arrays of distinct strings.";
     /// Index entries are in-store paths.
-    IndexPath = "links.index.path", Must, Schema, Store, Discovery,
+    IndexPath = "links.index.path", Must, Schema, Store, Discovery, Discovery,
         "Every `links:index` entry MUST be a normalised absolute in-store path that stays inside the store root.";
     /// `links:index` sits on groups.
-    IndexOnGroup = "links.index.on-group", Must, Schema, Store, Discovery,
+    IndexOnGroup = "links.index.on-group", Must, Schema, Store, Discovery, Discovery,
         "`links:index` MUST appear only on groups.";
     /// Index entries resolve.
-    IndexResolves = "links.index.resolves", Must, Hierarchy, Store, Discovery,
+    IndexResolves = "links.index.resolves", Must, Hierarchy, Store, Discovery, Discovery,
         "Every `links:index` entry MUST name a node that exists in the store.";
     /// A root index is recommended.
-    IndexRoot = "links.index.root", Should, Hierarchy, Store, Discovery,
+    IndexRoot = "links.index.root", Should, Hierarchy, Store, Discovery, Discovery,
         "A store that uses the convention SHOULD carry a `links:index` on its root group.";
     // ----- links/external ---------------------------------------------------
     /// External targets are syntactically valid URIs.
-    TargetUri = "links.target.uri", Must, Schema, Store, External,
+    TargetUri = "links.target.uri", Must, Schema, Store, External, Targets,
         "An external target MUST be an absolute URI made only of the characters RFC 3986 allows, with `%` followed by two hex digits.";
     // ----- implementations ----------------------------------------------------
     /// Readers support absolute in-store paths.
-    ReaderAbsolutePaths = "links.reader.absolute-paths", Must, Hierarchy, Implementation, Core,
+    ReaderAbsolutePaths = "links.reader.absolute-paths", Must, Hierarchy, Implementation, Core, Targets,
         "Every reader and validator MUST resolve absolute in-store paths against the store root.";
     /// Readers derive inverses.
-    ReaderInverse = "links.reader.inverse", Must, Hierarchy, Implementation, Core,
+    ReaderInverse = "links.reader.inverse", Must, Hierarchy, Implementation, Core, Consistency,
         "A reader MUST derive the inverse of every declared in-store link, so that navigation from the target finds the source.";
     /// Readers ignore what they do not know.
-    ReaderIgnoreUnknown = "links.reader.ignore-unknown", Must, Hierarchy, Implementation, Core,
+    ReaderIgnoreUnknown = "links.reader.ignore-unknown", Must, Hierarchy, Implementation, Core, Relationships,
         "A reader MUST ignore link members and `links:` attributes it does not know, rather than reject the store.";
     /// Readers stay inside the root.
-    ReaderConfined = "links.reader.confined", MustNot, Hierarchy, Implementation, Core,
+    ReaderConfined = "links.reader.confined", MustNot, Hierarchy, Implementation, Core, Targets,
         "A reader or validator MUST NOT read anything outside the store root.";
     /// Readers do not fetch unasked.
-    ReaderNoFetch = "links.reader.no-fetch", MustNot, Hierarchy, Implementation, External,
+    ReaderNoFetch = "links.reader.no-fetch", MustNot, Hierarchy, Implementation, External, Targets,
         "A reader or validator MUST NOT fetch an external target unless its user asks for that explicitly.";
 }
 

@@ -7,23 +7,30 @@
 //!   outside its root, and refuses symbolic links that leave the root or loop.
 //! - [`load`]: reads a store's metadata (Zarr v2 or v3, consolidated or not)
 //!   into a [`zarr_links_model::Hierarchy`], collecting every per-document
-//!   problem as a [`Problem`] instead of failing.
+//!   problem as a finding instead of failing. The [`Loader`] behind it does
+//!   no I/O itself, so other drivers (remote, Python, WebAssembly) reuse it.
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/stores.html>
 
 use std::fmt;
 use std::path::PathBuf;
 
-mod load;
+pub mod edit;
+pub mod load;
+#[cfg(feature = "fs")]
 mod local;
 mod parallel;
+pub mod write;
 
-pub use load::{
-    json_kind, load, parse_document, Loaded, ParsedDocument, Problem, MAX_DOCUMENT_BYTES,
-    MAX_NESTING,
-};
+pub use load::{load, load_with, Answer, LoadOptions, Loader, Poll, Request};
+#[cfg(feature = "fs")]
 pub use local::LocalStore;
 pub use parallel::par_map;
+pub use write::{update_attributes, WritableStore, WriteError};
+pub use zarr_links_model::document::{
+    json_kind, parse_document, ParsedDocument, MAX_DOCUMENT_BYTES, MAX_NESTING,
+};
+pub use zarr_links_model::path::join_key;
 
 /// One entry of a store directory, as [`Store::list_dir`] returns it.
 ///
@@ -207,13 +214,4 @@ pub fn valid_key(key: &str) -> bool {
         || key.split('/').all(|s| {
             !s.is_empty() && s != "." && s != ".." && !s.contains('\\') && !s.contains('\0')
         })
-}
-
-/// Joins a key prefix and a name.
-pub fn join_key(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_string()
-    } else {
-        format!("{prefix}/{name}")
-    }
 }

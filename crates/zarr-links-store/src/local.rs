@@ -5,6 +5,10 @@ use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
+use std::fs;
+use std::io::{self, Write};
+
+use crate::write::WritableStore;
 use crate::{join_key, valid_key, DirEntry, OpenError, Store, StoreError, MAX_DOCUMENT_BYTES};
 
 /// The metadata file names that mark a directory as a Zarr node.
@@ -371,5 +375,92 @@ impl Store for LocalStore {
 
     fn describe(&self) -> String {
         self.given.display().to_string()
+    }
+}
+
+impl WritableStore for LocalStore {
+    /// Replaces the file atomically ([`write_atomic`]). Keys with empty, `.`
+    /// or `..` segments, and files that are symbolic links, are refused.
+    fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        if key.is_empty() || !valid_key(key) {
+            return Err(StoreError::InvalidKey(key.to_string()));
+        }
+        write_atomic(&self.path_of(key), bytes).map_err(|e| StoreError::Io {
+            key: key.to_string(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, flushed
+/// to disk, renamed over `path`, then the directory flushed. The file keeps
+/// the original's permissions. Refuses to replace a symbolic link.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("metadata");
+    let permissions = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(io::Error::other(format!(
+                "{} is a symbolic link",
+                path.display()
+            )))
+        }
+        Ok(m) => Some(m.permissions()),
+        Err(_) => None,
+    };
+    let tmp = dir.join(format!(".{name}.zarr-links-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        if let Some(p) = permissions {
+            fs::set_permissions(&tmp, p)?;
+        }
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("zarr.json");
+        fs::write(&p, "old").unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left behind"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        fs::write(&real, "{}").unwrap();
+        let link = dir.path().join(".zattrs");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(write_atomic(&link, b"{}").is_err());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "{}");
     }
 }

@@ -1,17 +1,26 @@
-//! An order-preserving parallel map, on rayon's thread pool.
+//! An order-preserving map that runs on all cores when the `parallel`
+//! feature is on (rayon's thread pool) and on the calling thread otherwise,
+//! as on `wasm32-unknown-unknown`, which has no threads.
 
-use rayon::prelude::*;
-
-/// Applies `f` to every item on rayon's global thread pool (one thread per
-/// core unless `RAYON_NUM_THREADS` says otherwise) and returns the results in
-/// the items' order.
+/// Applies `f` to every item and returns the results in the items' order:
+/// on rayon's global thread pool (one thread per core unless
+/// `RAYON_NUM_THREADS` says otherwise) with the `parallel` feature, else in
+/// a plain loop.
 pub fn par_map<T, R, F>(items: Vec<T>, f: F) -> Vec<R>
 where
     T: Send,
     R: Send,
     F: Fn(T) -> R + Sync + Send,
 {
-    items.into_par_iter().map(f).collect()
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        items.into_par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        items.into_iter().map(f).collect()
+    }
 }
 
 #[cfg(test)]

@@ -72,19 +72,16 @@ fn loads_v3_from_any_backend() {
     ]);
     let l = load(&s).unwrap();
     assert_eq!(l.store, "memory");
-    assert_eq!(l.hierarchy.format, ZarrFormat::V3);
-    let paths: Vec<&str> = l.hierarchy.nodes.keys().map(NodePath::as_str).collect();
+    assert_eq!(l.format, ZarrFormat::V3);
+    let paths: Vec<&str> = l.nodes().iter().map(|n| n.path.as_str()).collect();
     assert_eq!(paths, ["/", "/bands", "/bands/B04"]);
-    let b04 = l
-        .hierarchy
-        .get(&NodePath::parse("/bands/B04").unwrap())
-        .unwrap();
+    let b04 = l.get(&NodePath::parse("/bands/B04").unwrap()).unwrap();
     assert_eq!(b04.kind, NodeKind::Array);
     assert_eq!(
-        (b04.origin.key.as_str(), b04.origin.pointer.as_str()),
+        (b04.file().as_str(), b04.pointer("").as_str()),
         ("bands/B04/zarr.json", "/attributes")
     );
-    assert!(l.problems.is_empty(), "{:?}", l.problems);
+    assert!(l.findings.is_empty(), "{:?}", l.findings);
 }
 
 #[test]
@@ -96,12 +93,12 @@ fn loads_v2_from_any_backend() {
         ("b04/.zattrs", "[]"),
     ]);
     let l = load(&s).unwrap();
-    assert_eq!(l.hierarchy.format, ZarrFormat::V2);
-    assert_eq!(l.hierarchy.nodes.len(), 2);
-    assert_eq!(l.problems.len(), 1);
+    assert_eq!(l.format, ZarrFormat::V2);
+    assert_eq!(l.nodes().len(), 2);
+    assert_eq!(l.findings.len(), 1);
     assert_eq!(
-        (l.problems[0].rule, l.problems[0].key.as_str()),
-        (Rule::StoreMetadata, "b04/.zattrs")
+        (l.findings[0].rule, l.findings[0].file.as_deref()),
+        (Rule::StoreMetadata, Some("b04/.zattrs"))
     );
 }
 
@@ -251,7 +248,7 @@ fn each_document_is_read_once_and_no_chunk_is_read() {
             reads: Default::default(),
         };
         let l = load(&s).unwrap();
-        assert!(l.problems.is_empty(), "{name}: {:?}", l.problems);
+        assert!(l.findings.is_empty(), "{name}: {:?}", l.findings);
         let mut reads = s.reads.into_inner().unwrap();
         let n = reads.len();
         reads.sort();
@@ -265,9 +262,9 @@ fn each_document_is_read_once_and_no_chunk_is_read() {
             "{name}: read a key that is not metadata"
         );
         assert!(
-            n >= l.hierarchy.nodes.len(),
+            n >= l.nodes().len(),
             "{name}: {n} reads for {} nodes",
-            l.hierarchy.nodes.len()
+            l.nodes().len()
         );
     }
 }

@@ -16,7 +16,10 @@
 //!   thread (the list of files is given, no directory walk);
 //! - `read+parse (parallel)`: the same on all cores;
 //! - `validate`: `zarr_links_validator::validate_path`, everything included
-//!   (walk, read, parse, schemas, hierarchy rules, sorting).
+//!   (walk, read, parse, schemas, hierarchy rules, sorting);
+//! - `peak MB`: the peak resident memory (`VmHWM`) of a fresh process that
+//!   only validates the store, as `zarr-links validate` does, and the same
+//!   per node.
 //!
 //! Set `ZARR_LINKS_BENCH_SIZES=1000,5000` to choose other sizes. The stores
 //! are deleted afterwards, unless `ZARR_LINKS_BENCH_KEEP=DIR` asks to keep
@@ -147,7 +150,33 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// The environment variable that makes the benchmark a child process that
+/// validates one store and prints its peak resident memory in kB.
+const CHILD: &str = "ZARR_LINKS_BENCH_VALIDATE";
+
+/// The peak resident memory of this process, in kB (Linux).
+fn peak_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Validates `root` in a fresh process and returns its peak memory in kB.
+fn peak_of_validation(root: &Path) -> Option<u64> {
+    let out = std::process::Command::new(std::env::current_exe().ok()?)
+        .env(CHILD, root)
+        .output()
+        .ok()?;
+    String::from_utf8(out.stdout).ok()?.trim().parse().ok()
+}
+
 fn main() {
+    if let Some(store) = std::env::var_os(CHILD) {
+        let report = zarr_links_validator::validate_path(Path::new(&store)).expect("opens");
+        assert!(report.valid);
+        println!("{}", peak_kb().unwrap_or(0));
+        return;
+    }
     // `cargo bench` passes `--bench`; anything else (e.g. a filter) is ignored.
     let sizes: Vec<usize> = std::env::var("ZARR_LINKS_BENCH_SIZES")
         .ok()
@@ -158,7 +187,7 @@ fn main() {
         "zarr-links-validator scale benchmark ({threads} threads available; best of 3, warm cache)"
     );
     println!(
-        "{:>8} {:>7} {:>14} {:>14} {:>12} {:>10} {:>10} {:>12}",
+        "{:>8} {:>7} {:>14} {:>14} {:>12} {:>10} {:>10} {:>10} {:>9} {:>10}",
         "arrays",
         "files",
         "read+parse ms",
@@ -166,7 +195,9 @@ fn main() {
         "validate ms",
         "ratio",
         "ratio(par)",
-        "µs/array"
+        "µs/array",
+        "peak MB",
+        "bytes/node"
     );
     let mut per_array = Vec::new();
     for &n in &sizes {
@@ -197,8 +228,9 @@ fn main() {
         assert_eq!(report.nodes, files.len());
         let us = val.as_secs_f64() * 1e6 / n as f64;
         per_array.push((n, us));
+        let peak = peak_of_validation(&root).unwrap_or(0);
         println!(
-            "{:>8} {:>7} {:>14.1} {:>14.1} {:>12.1} {:>10.2} {:>10.2} {:>12.2}",
+            "{:>8} {:>7} {:>14.1} {:>14.1} {:>12.1} {:>10.2} {:>10.2} {:>10.2} {:>9.1} {:>10.0}",
             n,
             files.len(),
             ms(base),
@@ -206,7 +238,9 @@ fn main() {
             ms(val),
             val.as_secs_f64() / base.as_secs_f64(),
             val.as_secs_f64() / base_par.as_secs_f64(),
-            us
+            us,
+            peak as f64 / 1024.0,
+            peak as f64 * 1024.0 / files.len() as f64
         );
     }
     if let (Some(first), Some(last)) = (per_array.first(), per_array.last()) {

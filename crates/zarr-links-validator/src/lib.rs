@@ -1,11 +1,18 @@
 //! The reference validator of the GeoZarr Linked Datasets convention.
 //!
-//! It reads a store's metadata (never chunk data), checks every node's
-//! attributes against the convention's JSON Schemas (embedded, compiled once
-//! per process), checks the whole hierarchy against the rules that only a
-//! whole-store view can decide (targets resolve, node kinds, inverses,
-//! cycles, the index), and returns a [`Report`]: a verdict and findings, each
-//! with its stable requirement ID, node, file and JSON pointer.
+//! It turns a loaded store (a [`Hierarchy`], whose nodes carry the
+//! convention's attributes read once into typed views) into a [`Report`]: a
+//! verdict and findings, each with its stable requirement ID, node, file and
+//! JSON pointer. It does no I/O of its own: [`validate_path`] and
+//! [`validate_store`] load the store with `zarr-links-store` first.
+//!
+//! The rules are arranged as the specification's chapters are
+//! ([`zarr_links_model::rules::Topic`]): the declaration, relationships,
+//! targets, node kinds, consistency (answered by the link graph of
+//! `zarr-links-graph`: cycles, inverses, suggestions), discovery and stores.
+//! Schema-level findings come from the embedded JSON Schemas, compiled once
+//! per process and run only on the documents whose view is not certainly
+//! valid; their rule is read from the schema location of the error.
 //!
 //! ```no_run
 //! let report = zarr_links_validator::validate_path(std::path::Path::new("data.zarr"))?;
@@ -16,11 +23,10 @@
 //! ```
 //!
 //! Performance: each metadata document is read and parsed once (in
-//! parallel), the schemas are compiled once per process, a conservative
-//! Rust pre-check skips the schema engine for documents it can prove valid,
-//! and the graph checks (cycles by iterative Tarjan) are linear in nodes +
-//! links. The scale benchmark compares validation with merely reading and
-//! parsing the same files, on synthetic stores of 10,000 and 100,000 arrays:
+//! parallel), and the checks are linear in nodes + links. The scale
+//! benchmark compares validation with merely reading and parsing the same
+//! files, on synthetic stores of 10,000 and 100,000 arrays, and reports the
+//! peak memory:
 //!
 //! ```text
 //! cargo bench -p zarr-links-validator
@@ -28,15 +34,17 @@
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/validation.html>
 
-mod hierarchy_checks;
-pub mod schema_checks;
-
-use std::path::Path;
+mod rules;
+pub mod schema;
 
 use serde::Serialize;
-use zarr_links_model::attributes::{INDEX, ZARR_CONVENTIONS};
-use zarr_links_model::{NodePath, Rule, Severity, CONVENTION_UUID};
-pub use zarr_links_store::{load, Loaded, LocalStore, OpenError, Store};
+use zarr_links_graph::LinkGraph;
+use zarr_links_model::{Hierarchy, Severity};
+
+pub use zarr_links_model::Finding;
+#[cfg(feature = "fs")]
+pub use zarr_links_store::LocalStore;
+pub use zarr_links_store::{OpenError, Store};
 
 /// The outcome of validating one store.
 ///
@@ -45,7 +53,7 @@ pub use zarr_links_store::{load, Loaded, LocalStore, OpenError, Store};
 pub struct Report {
     /// `true` when there is no error finding (warnings allowed).
     pub valid: bool,
-    /// Whether any node carries a `links:` attribute.
+    /// Whether any node uses or declares the convention.
     pub convention_used: bool,
     /// The store, as given.
     pub store: String,
@@ -60,94 +68,56 @@ pub struct Report {
     pub errors: usize,
     /// How many warning findings.
     pub warnings: usize,
-    /// Every finding, sorted by node path, pointer and rule.
+    /// Every finding, sorted by node path, file, pointer and rule.
     pub findings: Vec<Finding>,
 }
 
-/// One broken requirement at one place.
+/// Validates a store read through the [`Store`] trait.
 ///
 /// Spec: <https://zarr-links.github.io/zarr-links/validation.html>
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// The requirement ID.
-    pub rule: Rule,
-    /// `error` or `warning`.
-    pub severity: Severity,
-    /// The node's absolute path.
-    pub node: String,
-    /// The store key of the document the pointer points into.
-    pub file: Option<String>,
-    /// A JSON pointer into `file`.
-    pub pointer: String,
-    /// What was found and what was expected.
-    pub message: String,
-    /// How to fix it.
-    pub hint: Option<String>,
-}
-
-/// Validates a store.
-///
-/// Spec: <https://zarr-links.github.io/zarr-links/validation.html>
-pub fn validate(store: &dyn Store) -> Result<Report, OpenError> {
-    let loaded = load(store)?;
-    Ok(validate_hierarchy(&loaded))
+pub fn validate_store(store: &dyn Store) -> Result<Report, OpenError> {
+    let hierarchy = zarr_links_store::load(store)?;
+    Ok(validate(&hierarchy))
 }
 
 /// Opens a local directory store and validates it.
 ///
 /// Spec: <https://zarr-links.github.io/zarr-links/validation.html>
-pub fn validate_path(path: &Path) -> Result<Report, OpenError> {
+#[cfg(feature = "fs")]
+pub fn validate_path(path: &std::path::Path) -> Result<Report, OpenError> {
     let store = LocalStore::open(path)?;
-    validate(&store)
+    validate_store(&store)
+}
+
+/// Checks one node on its own, without the rest of its store: the
+/// schema-level rules, and in Zarr v2 `links.index.on-group` (which needs
+/// the node's kind, in another document there). This is what a JSON Schema
+/// validator plus the node kind can say; a whole store is checked with
+/// [`validate`].
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/validation.html>
+pub fn check_node(node: &zarr_links_model::Node) -> Vec<Finding> {
+    schema::compile();
+    let mut out = schema::check(node);
+    if let Some(view) = node.links.as_deref() {
+        rules::discovery::check_alone(node, view, &mut out);
+    }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out.dedup();
+    out
 }
 
 /// Validates a loaded store. Pure: no I/O.
 ///
 /// Spec: <https://zarr-links.github.io/zarr-links/validation.html>
-pub fn validate_hierarchy(loaded: &Loaded) -> Report {
-    schema_checks::compile();
-    let ctx = hierarchy_checks::Context::new(loaded);
-    let per_node = zarr_links_store::par_map((0..ctx.nodes.len()).collect(), |i| ctx.check_node(i));
-    let mut findings = Vec::new();
-    let mut edges = Vec::new();
-    for (f, e) in per_node {
-        findings.extend(f);
-        edges.extend(e);
-    }
-    findings.extend(ctx.check_graph(&edges));
-    let h = &loaded.hierarchy;
-    let convention_used = h.uses_links() || h.nodes.values().any(declares_links);
-    if convention_used {
-        if let Some(root) = h.get(&NodePath::root()) {
-            if root.kind == zarr_links_model::NodeKind::Group
-                && !root.attributes.contains_key(INDEX)
-                && !loaded.unreadable.contains(&root.path)
-            {
-                findings.push(hierarchy_checks::make_finding(
-                    root,
-                    Rule::IndexRoot,
-                    "",
-                    "the store uses the convention but its root group has no `links:index`; expected an index of the store's main arrays".into(),
-                    Some(r#"add e.g. "links:index": {"bands": ["/bands/B04"]} to the root group's attributes"#.into()),
-                ));
-            }
-        }
-    }
-    for p in &loaded.problems {
-        findings.push(Finding {
-            rule: p.rule,
-            severity: p.rule.severity(),
-            node: p.node.as_str().to_string(),
-            file: Some(p.key.clone()),
-            pointer: p.pointer.clone(),
-            message: p.message.clone(),
-            hint: p.hint.clone(),
-        });
-    }
-    findings.sort_by(|a, b| {
-        (&a.node, &a.file, &a.pointer, a.rule, &a.message)
-            .cmp(&(&b.node, &b.file, &b.pointer, b.rule, &b.message))
-    });
+pub fn validate(hierarchy: &Hierarchy) -> Report {
+    schema::compile();
+    let ctx = rules::Context {
+        hierarchy,
+        graph: LinkGraph::build(hierarchy),
+    };
+    let mut findings = rules::check(&ctx);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup();
     let errors = findings
         .iter()
@@ -156,24 +126,13 @@ pub fn validate_hierarchy(loaded: &Loaded) -> Report {
     let warnings = findings.len() - errors;
     Report {
         valid: errors == 0,
-        convention_used,
-        store: loaded.store.clone(),
-        zarr_format: h.format.number(),
-        consolidated: h.consolidated,
-        nodes: h.nodes.len(),
+        convention_used: hierarchy.convention_used(),
+        store: hierarchy.store.clone(),
+        zarr_format: hierarchy.format.number(),
+        consolidated: hierarchy.consolidated,
+        nodes: hierarchy.nodes().len(),
         errors,
         warnings,
         findings,
-    }
-}
-
-/// Whether a node names this convention's uuid in `zarr_conventions`, in any form.
-fn declares_links(node: &zarr_links_model::Node) -> bool {
-    match node.attributes.get(ZARR_CONVENTIONS) {
-        Some(serde_json::Value::Array(items)) => items.iter().any(|x| {
-            x.as_str() == Some(CONVENTION_UUID)
-                || x.get("uuid").and_then(serde_json::Value::as_str) == Some(CONVENTION_UUID)
-        }),
-        _ => false,
     }
 }

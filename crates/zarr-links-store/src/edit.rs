@@ -1,70 +1,16 @@
-//! Editing a JSON metadata document in place: change a few members, keep
-//! every other byte, and replace the file atomically.
+//! Editing a JSON metadata document's text in place: change a few members
+//! and keep every other byte.
 //!
 //! [`edit_member`] rewrites only the value of one member (or appends the
 //! member) in the document's text, so every other attribute keeps its key
-//! order, its values and even its formatting. The result is parsed back and
-//! compared with the intended document, key order included; if the two ever
-//! differ, the whole document is written again with the original's
-//! indentation instead ([`reserialise`]).
+//! order, its values and its formatting; [`remove_member`] takes one out;
+//! [`update_object`] turns one object into another with the fewest such
+//! edits. Callers check the result with [`same_document`] before writing
+//! it.
 //!
-//! [`write_atomic`] writes a temporary file in the same directory, flushes it
-//! to disk and renames it over the original, so a reader sees either the old
-//! or the new document, never half of one.
+//! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
-use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-
-use serde_json::Value;
-
-/// A JSON metadata document read for editing.
-#[derive(Debug, Clone)]
-pub struct Document {
-    /// The file.
-    pub path: PathBuf,
-    /// Its text, or `None` when the file does not exist yet.
-    pub text: Option<String>,
-    /// Its parsed value (an empty object when the file does not exist).
-    pub value: Value,
-}
-
-/// Reads `path` for editing. A missing file is an empty object; a symbolic
-/// link, a directory, invalid UTF-8 or JSON, or a document that is not an
-/// object is refused with a message.
-pub fn read_document(path: &Path) -> Result<Document, String> {
-    let shown = path.display();
-    match fs::symlink_metadata(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Ok(Document {
-                path: path.to_path_buf(),
-                text: None,
-                value: Value::Object(Default::default()),
-            })
-        }
-        Err(e) => return Err(format!("cannot read {shown}: {e}")),
-        Ok(m) if m.file_type().is_symlink() => {
-            return Err(format!(
-                "{shown} is a symbolic link; refusing to replace it (only regular files inside the store are written)"
-            ))
-        }
-        Ok(m) if !m.is_file() => return Err(format!("{shown} is not a regular file")),
-        Ok(_) => {}
-    }
-    let bytes = fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| format!("{shown} is not valid UTF-8; fix it first"))?;
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{shown} is not valid JSON ({e}); fix it first"))?;
-    if !value.is_object() {
-        return Err(format!("{shown} is not a JSON object; fix it first"));
-    }
-    Ok(Document {
-        path: path.to_path_buf(),
-        text: Some(text),
-        value,
-    })
-}
+use serde_json::{Map, Value};
 
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
@@ -306,46 +252,34 @@ pub fn same_document(text: &str, expected: &Value) -> bool {
         .is_ok_and(|v| serde_json::to_string(&v).ok() == serde_json::to_string(expected).ok())
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, flushed
-/// to disk, renamed over `path`, then the directory flushed. The file keeps
-/// the original's permissions. Refuses to replace a symbolic link.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("metadata");
-    let permissions = match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            return Err(io::Error::other(format!(
-                "{} is a symbolic link",
-                path.display()
-            )))
-        }
-        Ok(m) => Some(m.permissions()),
-        Err(_) => None,
-    };
-    let tmp = dir.join(format!(".{name}.zarr-links-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        if let Some(p) = permissions {
-            fs::set_permissions(&tmp, p)?;
-        }
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+/// Turns the object at `pointer` from `old` into `new` with the fewest member
+/// edits: members only in `old` are removed, members only in `new` are
+/// appended, and members whose value changed are replaced; when both values
+/// are objects, the change is made one level deeper in the same way, so
+/// that unchanged members inside keep their text. `None` when the text does
+/// not have that object.
+pub fn update_object(
+    text: &str,
+    pointer: &[&str],
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+) -> Option<String> {
+    let mut t = text.to_string();
+    for key in old.keys().filter(|k| !new.contains_key(*k)) {
+        t = remove_member(&t, pointer, key)?;
     }
-    result?;
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
+    for (key, value) in new {
+        match (old.get(key), value) {
+            (Some(before), after) if before == after => {}
+            (Some(Value::Object(before)), Value::Object(after)) => {
+                let mut inner = pointer.to_vec();
+                inner.push(key);
+                t = update_object(&t, &inner, before, after)?;
+            }
+            _ => t = edit_member(&t, pointer, key, value)?,
+        }
     }
-    Ok(())
+    Some(t)
 }
 
 #[cfg(test)]
@@ -414,32 +348,5 @@ mod tests {
     fn missing_object_is_none() {
         assert!(edit_member("{\"a\": 1}", &["a"], "k", &json!(1)).is_none());
         assert!(edit_member("{\"a\": {}}", &["b"], "k", &json!(1)).is_none());
-    }
-
-    #[test]
-    fn atomic_write_replaces_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("zarr.json");
-        fs::write(&p, "old").unwrap();
-        write_atomic(&p, b"new").unwrap();
-        assert_eq!(fs::read_to_string(&p).unwrap(), "new");
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temporary file left behind"
-        );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn symlinks_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let real = dir.path().join("real.json");
-        fs::write(&real, "{}").unwrap();
-        let link = dir.path().join(".zattrs");
-        std::os::unix::fs::symlink(&real, &link).unwrap();
-        assert!(read_document(&link).unwrap_err().contains("symbolic link"));
-        assert!(write_atomic(&link, b"{}").is_err());
-        assert_eq!(fs::read_to_string(&real).unwrap(), "{}");
     }
 }
