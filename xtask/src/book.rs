@@ -12,9 +12,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
+use zarr_links_conformance::{trace, Case};
 use zarr_links_model::rules::{marker_id, parse_markers, Class, Rule};
 
 /// Where the repository's files are browsed, for links to case folders.
@@ -142,13 +143,6 @@ pub fn render_markers(markdown: &str) -> String {
 }
 
 // ----- the rule index ----------------------------------------------------------
-
-/// One conformance case: its folder relative to `conformance/` and its rules.
-struct Case {
-    folder: String,
-    valid: bool,
-    rules: Vec<String>,
-}
 
 /// The use-case stores whose trees the use-case pages include:
 /// (store folder under `conformance/`, generated file under `spec/`).
@@ -303,173 +297,15 @@ pub fn store_tree(store: &Path) -> Result<String, String> {
     Ok(out)
 }
 
-/// Every Markdown file under `dir`, sorted, as paths relative to `dir`.
-pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    walk(dir, &mut |p| {
-        if p.extension().is_some_and(|e| e == "md") {
-            out.push(p.strip_prefix(dir).expect("inside dir").to_path_buf());
-        }
-    })?;
-    out.sort();
-    Ok(out)
-}
-
-fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            walk(&p, f)?;
-        } else {
-            f(&p);
-        }
-    }
-    Ok(())
-}
-
-fn read_cases(root: &Path) -> Result<Vec<Case>, String> {
-    let dir = root.join("conformance");
-    let mut files = Vec::new();
-    if dir.is_dir() {
-        walk(&dir, &mut |p| {
-            // A store may hold any file name; only case folders' own case.json count.
-            if p.file_name().is_some_and(|n| n == "case.json")
-                && p.parent().is_some_and(|d| d.join("store").is_dir())
-            {
-                files.push(p.to_path_buf());
-            }
-        })?;
-    }
-    let mut cases = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let json: Value = serde_json::from_str(&text)
-            .map_err(|e| format!("{} is not JSON: {e}", file.display()))?;
-        let folder = file
-            .parent()
-            .expect("case.json has a folder")
-            .strip_prefix(&dir)
-            .expect("inside conformance/")
-            .to_string_lossy()
-            .replace('\\', "/");
-        let rules = json
-            .get("rules")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let valid = json
-            .get("valid")
-            .and_then(Value::as_bool)
-            .unwrap_or(folder.starts_with("valid/"));
-        cases.push(Case {
-            folder,
-            valid,
-            rules,
-        });
-    }
-    cases.sort_by(|a, b| a.folder.cmp(&b.folder));
-    Ok(cases)
-}
-
-/// The chapter (path relative to `spec/`) that marks each requirement ID.
-fn marker_chapters(root: &Path) -> Result<BTreeMap<String, String>, String> {
-    let spec = root.join("spec");
-    let mut out = BTreeMap::new();
-    for rel in markdown_files(&spec)? {
-        let rel_str = rel.to_string_lossy().replace('\\', "/");
-        if rel_str == "reference/rules.md" {
-            continue;
-        }
-        let text = std::fs::read_to_string(spec.join(&rel))
-            .map_err(|e| format!("cannot read {rel_str}: {e}"))?;
-        for m in parse_markers(&text) {
-            out.entry(m.id).or_insert_with(|| rel_str.clone());
-        }
-    }
-    Ok(out)
-}
-
-/// The tests that name a rule with a `// rule: <id>` comment in
-/// `crates/*/{src,tests}/**/*.rs`: id → (file, name of the next `fn`).
-fn rule_tests(root: &Path) -> Result<BTreeMap<String, Vec<(String, String)>>, String> {
-    let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let crates = root.join("crates");
-    let mut files = Vec::new();
-    if crates.is_dir() {
-        walk(&crates, &mut |p| {
-            let rel = p
-                .strip_prefix(root)
-                .expect("inside the root")
-                .to_string_lossy()
-                .replace('\\', "/");
-            let in_code = rel
-                .split('/')
-                .nth(2)
-                .is_some_and(|d| d == "src" || d == "tests");
-            if in_code && p.extension().is_some_and(|e| e == "rs") {
-                files.push((p.to_path_buf(), rel));
-            }
-        })?;
-    }
-    for (path, rel) in files {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, line) in lines.iter().enumerate() {
-            let Some(id) = line
-                .trim()
-                .strip_prefix("//")
-                .map(str::trim_start)
-                .and_then(|l| l.strip_prefix("rule:"))
-            else {
-                continue;
-            };
-            let id = id.trim();
-            if marker_id(&format!("r[{id}]")).is_none() {
-                continue;
-            }
-            let name = lines[i + 1..].iter().find_map(|l| {
-                let l = l.trim_start();
-                let l = l.strip_prefix("pub ").unwrap_or(l);
-                let l = l.strip_prefix("async ").unwrap_or(l);
-                l.strip_prefix("fn ").map(|rest| {
-                    rest.split(['(', '<'])
-                        .next()
-                        .unwrap_or(rest)
-                        .trim()
-                        .to_string()
-                })
-            });
-            if let Some(name) = name {
-                let entry = out.entry(id.to_string()).or_default();
-                if !entry.iter().any(|(f, n)| f == &rel && n == &name) {
-                    entry.push((rel.clone(), name));
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
 fn cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
 /// The text of `spec/reference/rules.md`.
 pub fn rules_page(root: &Path) -> Result<String, String> {
-    let chapters = marker_chapters(root)?;
-    let tests = rule_tests(root)?;
-    let cases = read_cases(root)?;
+    let markers = trace::spec_markers(root);
+    let tests = trace::rule_tests(root);
+    let cases = zarr_links_conformance::cases_in(&root.join("conformance"))?;
     let known: HashSet<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
     let mut s = String::new();
     s.push_str("# Rule index\n\n");
@@ -503,7 +339,7 @@ pub fn rules_page(root: &Path) -> Result<String, String> {
         s.push_str("|---|---|---|---|---|---|\n");
         for rule in rules {
             let info = rule.info();
-            let id_cell = match chapters.get(info.id) {
+            let id_cell = match markers.chapter(info.id) {
                 Some(ch) => {
                     let html = ch.trim_end_matches(".md").to_string() + ".html";
                     format!("[`{}`](../{html}#{})", info.id, anchor(info.id))
@@ -512,14 +348,19 @@ pub fn rules_page(root: &Path) -> Result<String, String> {
             };
             let mut exercising: Vec<&Case> = cases
                 .iter()
-                .filter(|c| c.rules.iter().any(|r| r == info.id))
+                .filter(|c| c.description.rules.iter().any(|r| r == info.id))
                 .collect();
-            exercising.sort_by_key(|c| (c.valid, c.folder.clone()));
+            exercising.sort_by_key(|c| (c.description.valid, c.name.clone()));
             let tests = tests.get(info.id).map(Vec::as_slice).unwrap_or_default();
             let cases_cell = if exercising.is_empty() && tests.is_empty() {
                 "none".to_string()
             } else if exercising.is_empty() {
-                tests
+                let mut named: Vec<(&str, &str)> = tests
+                    .iter()
+                    .filter_map(|t| Some((t.place.file.as_str(), t.function.as_deref()?)))
+                    .collect();
+                named.dedup();
+                named
                     .iter()
                     .map(|(file, name)| format!("test [`{name}`]({REPOSITORY_BLOB}/{file})"))
                     .collect::<Vec<_>>()
@@ -527,7 +368,7 @@ pub fn rules_page(root: &Path) -> Result<String, String> {
             } else {
                 exercising
                     .iter()
-                    .map(|c| format!("[{}]({REPOSITORY_TREE}/conformance/{})", c.folder, c.folder))
+                    .map(|c| format!("[{}]({REPOSITORY_TREE}/conformance/{})", c.name, c.name))
                     .collect::<Vec<_>>()
                     .join("<br>")
             };
@@ -579,10 +420,11 @@ pub fn rules_page(root: &Path) -> Result<String, String> {
     let unknown: Vec<String> = cases
         .iter()
         .flat_map(|c| {
-            c.rules
+            c.description
+                .rules
                 .iter()
                 .filter(|r| !known.contains(r.as_str()))
-                .map(move |r| format!("`{r}` in {}", c.folder))
+                .map(move |r| format!("`{r}` in {}", c.name))
         })
         .collect();
     if !unknown.is_empty() {

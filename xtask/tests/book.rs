@@ -519,49 +519,6 @@ fn marked_paragraphs_state_their_registry_keyword_once() {
 }
 
 #[test]
-fn every_registry_id_is_marked_exactly_once() {
-    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (page, text) in pages() {
-        for m in parse_markers(&text) {
-            seen.entry(m.id)
-                .or_default()
-                .push(format!("{page}:{}", m.line));
-        }
-        // A line that looks like a marker but is not a valid one is a typo.
-        for (i, line) in text.lines().enumerate() {
-            let t = line.trim();
-            if t.starts_with("r[") && t.ends_with(']') && marker_id(t).is_none() {
-                seen.entry(format!("malformed marker {t}"))
-                    .or_default()
-                    .push(format!("{page}:{}", i + 1));
-            }
-        }
-    }
-    let mut problems = Vec::new();
-    for rule in Rule::ALL {
-        match seen.get(rule.id()).map(Vec::len) {
-            None => problems.push(format!("{} has no r[...] marker in the book", rule.id())),
-            Some(1) => {}
-            Some(_) => problems.push(format!(
-                "{} is marked more than once: {:?}",
-                rule.id(),
-                seen[rule.id()]
-            )),
-        }
-    }
-    for (id, places) in &seen {
-        if Rule::from_id(id).is_none() {
-            problems.push(format!("{id} at {places:?} is not a registry ID"));
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "markers and registry disagree:\n  {}",
-        problems.join("\n  ")
-    );
-}
-
-#[test]
 fn no_page_holds_placeholders() {
     let mut problems = Vec::new();
     for (page, text) in pages() {

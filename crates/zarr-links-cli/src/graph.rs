@@ -2,8 +2,6 @@
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
-use std::process::ExitCode;
-
 use zarr_links_graph::render;
 
 use crate::navigate;
@@ -50,7 +48,7 @@ pub struct Args {
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> u8 {
     let opened = match navigate::open("graph", &args.store) {
         Ok(o) => o,
         Err(code) => return code,
@@ -68,7 +66,7 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     match navigate::print("graph", &text) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(code) => code,
     }
 }

@@ -4,7 +4,6 @@
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use serde_json::Value;
 use zarr_links_graph::LinkGraph;
@@ -69,19 +68,19 @@ pub fn long_about() -> String {
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> u8 {
     match run_inner(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(code) => code,
     }
 }
 
-fn fail(args: &Args, message: impl std::fmt::Display) -> ExitCode {
+fn fail(args: &Args, message: impl std::fmt::Display) -> u8 {
     eprintln!("zarr-links index: {}: {message}", args.store.display());
-    ExitCode::from(2)
+    2
 }
 
-fn run_inner(args: &Args) -> Result<(), ExitCode> {
+fn run_inner(args: &Args) -> Result<(), u8> {
     let opened = navigate::open("index", &args.store)?;
     let hierarchy = &opened.hierarchy;
     let Some(root) = hierarchy.root() else {

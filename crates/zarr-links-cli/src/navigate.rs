@@ -4,7 +4,6 @@
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
 use std::path::Path;
-use std::process::ExitCode;
 
 use zarr_links_graph::{LinkGraph, NodeClass, NodeId};
 use zarr_links_model::Hierarchy;
@@ -31,10 +30,10 @@ pub struct Opened {
 
 /// Opens and loads the store at `path`, and notes how many problems it has.
 /// On failure prints a message naming the store and returns exit code 2.
-pub fn open(command: &str, path: &Path) -> Result<Opened, ExitCode> {
+pub fn open(command: &str, path: &Path) -> Result<Opened, u8> {
     let fail = |e: &dyn std::fmt::Display| {
         eprintln!("zarr-links {command}: {e}");
-        ExitCode::from(2)
+        2
     };
     let store = LocalStore::open(path).map_err(|e| fail(&e))?;
     let hierarchy = load(&store).map_err(|e| fail(&e))?;
@@ -62,7 +61,7 @@ pub fn find_node(
     shown: &str,
     graph: &LinkGraph<'_>,
     given: &str,
-) -> Result<NodeId, ExitCode> {
+) -> Result<NodeId, u8> {
     let missing = graph
         .find(given)
         .filter(|id| graph.class(*id) == NodeClass::Missing);
@@ -107,12 +106,12 @@ pub fn find_node(
         }
     }
     eprintln!("{message}");
-    Err(ExitCode::from(2))
+    Err(2)
 }
 
 /// Writes `text` to stdout, ignoring a closed pipe (`| head`). Returns exit
 /// code 2 on any other write error.
-pub fn print(command: &str, text: &str) -> Result<(), ExitCode> {
+pub fn print(command: &str, text: &str) -> Result<(), u8> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -120,7 +119,7 @@ pub fn print(command: &str, text: &str) -> Result<(), ExitCode> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => {
             eprintln!("zarr-links {command}: cannot write the output: {e}");
-            Err(ExitCode::from(2))
+            Err(2)
         }
     }
 }

@@ -3,7 +3,6 @@
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
 use std::fmt::Write;
-use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use zarr_links_graph::{Direction, LinkGraph, NodeClass, NodeId, Related};
@@ -65,14 +64,14 @@ pub struct Args {
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> u8 {
     match run_inner(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(code) => code,
     }
 }
 
-fn run_inner(args: &Args) -> Result<(), ExitCode> {
+fn run_inner(args: &Args) -> Result<(), u8> {
     let r#type = match &args.r#type {
         None => None,
         Some(t) => match RelationType::parse(t) {
@@ -81,7 +80,7 @@ fn run_inner(args: &Args) -> Result<(), ExitCode> {
                 eprintln!(
                     "zarr-links related: --type: {e}; use a core type (derived_from, quality_for, same_as, part_of, contains), an IANA link relation such as describedby, or an absolute URI"
                 );
-                return Err(ExitCode::from(2));
+                return Err(2);
             }
         },
     };

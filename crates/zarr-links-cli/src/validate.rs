@@ -3,7 +3,6 @@
 //! Spec: <https://zarr-links.github.io/zarr-links/validation.html>
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
 use zarr_links_model::Severity;
@@ -37,12 +36,12 @@ pub struct Args {
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> ExitCode {
+pub fn run(args: Args) -> u8 {
     let report = match validate_path(&args.store) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("zarr-links validate: {e}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     let mut out = anstream::stdout().lock();
@@ -55,13 +54,13 @@ pub fn run(args: Args) -> ExitCode {
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("zarr-links validate: cannot write the report: {e}");
-            return ExitCode::from(2);
+            return 2;
         }
     }
     if report.valid {
-        ExitCode::SUCCESS
+        0
     } else {
-        ExitCode::from(1)
+        1
     }
 }
 

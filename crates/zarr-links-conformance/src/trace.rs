@@ -1,6 +1,7 @@
-//! What the traceability tests compare: requirement markers in the
-//! specification, and `// rule: <id>` comments naming the tests that cover
-//! implementation requirements.
+//! The one scanner of traceability facts: requirement markers in the
+//! specification, and `// rule: <id>` comments that name the tests covering
+//! implementation requirements. The traceability tests and `cargo xtask
+//! rules` (the rule index page) both read them from here.
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/conformance.html>
 
@@ -8,34 +9,89 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use zarr_links_model::rules::parse_markers;
+use zarr_links_model::rules::{marker_id, parse_markers};
 
-/// Every `r[<id>]` marker in `spec/**/*.md`: id → the files (relative to the
-/// workspace, with line numbers) that carry it.
-pub fn spec_markers(workspace: &Path) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// Where something was found: a file relative to the workspace, and a line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    /// The file, relative to the workspace, `/`-separated.
+    pub file: String,
+    /// The 1-based line.
+    pub line: usize,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// The requirement markers of the book.
+#[derive(Debug, Clone, Default)]
+pub struct Markers {
+    /// Every well-formed `r[<id>]` marker: id → places.
+    pub by_id: BTreeMap<String, Vec<Place>>,
+    /// Lines that look like a marker but are not a valid one (a typo).
+    pub malformed: Vec<(Place, String)>,
+}
+
+impl Markers {
+    /// The chapter (file relative to `spec/`) that marks `id` first.
+    pub fn chapter(&self, id: &str) -> Option<&str> {
+        self.by_id
+            .get(id)?
+            .first()
+            .map(|p| p.file.strip_prefix("spec/").unwrap_or(&p.file))
+    }
+}
+
+/// Every `r[<id>]` marker in `spec/**/*.md` (the generated rule index
+/// excepted), and every malformed one.
+pub fn spec_markers(workspace: &Path) -> Markers {
+    let mut out = Markers::default();
     for file in files_with_ext(&workspace.join("spec"), "md") {
+        let rel = relative(workspace, &file);
+        if rel == "spec/reference/rules.md" {
+            continue;
+        }
         let Ok(text) = fs::read_to_string(&file) else {
             continue;
         };
         for m in parse_markers(&text) {
-            let rel = file
-                .strip_prefix(workspace)
-                .unwrap_or(&file)
-                .to_string_lossy()
-                .into_owned();
-            out.entry(m.id)
-                .or_default()
-                .push(format!("{rel}:{}", m.line));
+            out.by_id.entry(m.id).or_default().push(Place {
+                file: rel.clone(),
+                line: m.line,
+            });
+        }
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.starts_with("r[") && t.ends_with(']') && marker_id(t).is_none() {
+                out.malformed.push((
+                    Place {
+                        file: rel.clone(),
+                        line: i + 1,
+                    },
+                    t.to_string(),
+                ));
+            }
         }
     }
     out
 }
 
-/// Every `// rule: <id>` comment in `crates/*/tests/**/*.rs` and
-/// `crates/*/src/**/*.rs`: id → `file:line` places.
-pub fn rule_comments(workspace: &Path) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// A test (or source item) named by a `// rule: <id>` comment.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RuleTest {
+    /// Where the comment is.
+    pub place: Place,
+    /// The name of the next `fn` after the comment, if any.
+    pub function: Option<String>,
+}
+
+/// Every `// rule: <id>` comment in `crates/*/{src,tests}/**/*.rs`: id →
+/// the tests it names.
+pub fn rule_tests(workspace: &Path) -> BTreeMap<String, Vec<RuleTest>> {
+    let mut out: BTreeMap<String, Vec<RuleTest>> = BTreeMap::new();
     let Ok(crates) = fs::read_dir(workspace.join("crates")) else {
         return out;
     };
@@ -47,22 +103,39 @@ pub fn rule_comments(workspace: &Path) -> BTreeMap<String, Vec<String>> {
                 let Ok(text) = fs::read_to_string(&file) else {
                     continue;
                 };
-                for (i, line) in text.lines().enumerate() {
-                    if let Some(id) = rule_comment(line) {
-                        let rel = file
-                            .strip_prefix(workspace)
-                            .unwrap_or(&file)
-                            .to_string_lossy()
-                            .into_owned();
-                        out.entry(id.to_string())
-                            .or_default()
-                            .push(format!("{rel}:{}", i + 1));
-                    }
+                let lines: Vec<&str> = text.lines().collect();
+                for (i, line) in lines.iter().enumerate() {
+                    let Some(id) = rule_comment(line) else {
+                        continue;
+                    };
+                    out.entry(id.to_string()).or_default().push(RuleTest {
+                        place: Place {
+                            file: relative(workspace, &file),
+                            line: i + 1,
+                        },
+                        function: next_fn(&lines[i + 1..]),
+                    });
                 }
             }
         }
     }
     out
+}
+
+/// The name of the first `fn` among `lines`.
+fn next_fn(lines: &[&str]) -> Option<String> {
+    lines.iter().find_map(|l| {
+        let l = l.trim_start();
+        let l = l.strip_prefix("pub ").unwrap_or(l);
+        let l = l.strip_prefix("async ").unwrap_or(l);
+        l.strip_prefix("fn ").map(|rest| {
+            rest.split(['(', '<'])
+                .next()
+                .unwrap_or(rest)
+                .trim()
+                .to_string()
+        })
+    })
 }
 
 /// The id in a line that is a `// rule: <id>` comment.
@@ -73,10 +146,18 @@ pub fn rule_comment(line: &str) -> Option<&str> {
         .trim_start()
         .strip_prefix("rule:")?
         .trim();
-    zarr_links_model::rules::marker_id(&format!("r[{id}]")).map(|_| id)
+    marker_id(&format!("r[{id}]")).map(|_| id)
 }
 
-fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
+fn relative(workspace: &Path, file: &Path) -> String {
+    file.strip_prefix(workspace)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Every file with extension `ext` under `dir`, sorted.
+pub fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -110,5 +191,9 @@ mod tests {
         assert_eq!(rule_comment("//rule: links.a.b"), Some("links.a.b"));
         assert_eq!(rule_comment("// rule: Not An Id"), None);
         assert_eq!(rule_comment("let rule = 1; // rule: links.a.b"), None);
+        assert_eq!(
+            next_fn(&["/// doc", "#[test]", "pub fn name_here() {"]),
+            Some("name_here".to_string())
+        );
     }
 }

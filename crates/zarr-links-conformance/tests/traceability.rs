@@ -30,26 +30,36 @@ fn is_must(rule: Rule) -> bool {
     matches!(rule.info().keyword, Keyword::Must | Keyword::MustNot)
 }
 
-/// (a) Every registry rule has a marker in the spec, and every marker names a
-/// registry rule.
+/// (a) Every registry rule is marked exactly once in the book, every marker
+/// names a registry rule, and no line is a malformed marker.
 #[test]
 fn registry_and_spec_markers_match() {
     let markers = trace::spec_markers(&workspace_dir());
-    let registry: BTreeSet<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-    let unmarked: Vec<&str> = registry
-        .iter()
-        .copied()
-        .filter(|id| !markers.contains_key(*id))
-        .collect();
-    let unknown: Vec<String> = markers
-        .iter()
-        .filter(|(id, _)| !registry.contains(id.as_str()))
-        .map(|(id, at)| format!("{id} (at {})", at.join(", ")))
-        .collect();
-    assert!(
-        unmarked.is_empty() && unknown.is_empty(),
-        "registry rules without an r[...] marker in spec/: {unmarked:?}\nspec markers not in the registry: {unknown:?}"
-    );
+    let mut problems = Vec::new();
+    for rule in Rule::ALL {
+        match markers.by_id.get(rule.id()).map(Vec::as_slice) {
+            None => problems.push(format!("{} has no r[...] marker in spec/", rule.id())),
+            Some([_]) => {}
+            Some(places) => problems.push(format!(
+                "{} is marked more than once: {}",
+                rule.id(),
+                places
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+    for (id, places) in &markers.by_id {
+        if Rule::from_id(id).is_none() {
+            problems.push(format!("{id} (at {}) is not a registry ID", places[0]));
+        }
+    }
+    for (place, line) in &markers.malformed {
+        problems.push(format!("{place}: malformed marker {line}"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// (b) Every rule a case lists is a registry rule that the spec states.
@@ -61,7 +71,7 @@ fn case_rules_are_registry_ids_stated_in_the_spec() {
         for id in &c.description.rules {
             if Rule::from_id(id).is_none() {
                 problems.push(format!("{}: {id} is not in the registry", c.name));
-            } else if !markers.contains_key(id) {
+            } else if !markers.by_id.contains_key(id) {
                 problems.push(format!("{}: {id} has no r[...] marker in spec/", c.name));
             }
         }
@@ -121,21 +131,71 @@ fn every_store_should_has_a_valid_case_showing_its_warning() {
 /// test or in source under crates/, and every such comment names a registry rule.
 #[test]
 fn implementation_rules_are_named_in_tests() {
-    let comments = trace::rule_comments(&workspace_dir());
+    let tests = trace::rule_tests(&workspace_dir());
     let missing: Vec<&str> = Rule::ALL
         .iter()
-        .filter(|r| r.info().subject == Subject::Implementation && !comments.contains_key(r.id()))
+        .filter(|r| r.info().subject == Subject::Implementation && !tests.contains_key(r.id()))
         .map(|r| r.id())
         .collect();
-    let unknown: Vec<String> = comments
+    let unknown: Vec<String> = tests
         .iter()
         .filter(|(id, _)| Rule::from_id(id).is_none())
-        .map(|(id, at)| format!("{id} (at {})", at.join(", ")))
+        .map(|(id, at)| format!("{id} (at {})", at[0].place))
         .collect();
     assert!(
         missing.is_empty() && unknown.is_empty(),
         "implementation rules no test names with `// rule: <id>`: {missing:?}\n`// rule:` comments naming unknown rules: {unknown:?}"
     );
+}
+
+/// A rule ID leads to its chapter, its validator module and its cases by
+/// one name, the rule's topic: its marker is in `spec/<topic>.md`, the
+/// module `crates/zarr-links-validator/src/rules/<topic>.rs` names it, and
+/// (for a store MUST) an invalid case under `invalid/<topic>/` breaks it.
+#[test]
+fn each_rule_is_found_by_its_topic() {
+    let root = workspace_dir();
+    let markers = trace::spec_markers(&root);
+    let cases = all_cases();
+    let mut problems = Vec::new();
+    for rule in Rule::ALL {
+        let info = rule.info();
+        let topic = info.topic.as_str();
+        let chapter = format!("{topic}.md");
+        if markers.chapter(info.id) != Some(chapter.as_str()) {
+            problems.push(format!(
+                "{}: marked in {:?}, expected spec/{chapter}",
+                info.id,
+                markers.chapter(info.id)
+            ));
+        }
+        if info.subject != Subject::Store {
+            continue;
+        }
+        let module = root.join(format!("crates/zarr-links-validator/src/rules/{topic}.rs"));
+        let text = std::fs::read_to_string(&module).unwrap_or_default();
+        if !text.contains(&format!("Rule::{rule:?}")) && !text.contains(info.id) {
+            problems.push(format!(
+                "{}: {} does not name it",
+                info.id,
+                module.display()
+            ));
+        }
+        let in_folder = cases.iter().any(|c| {
+            c.name.starts_with(&format!(
+                "{}/{topic}/",
+                if is_must(*rule) { "invalid" } else { "valid" }
+            )) && c.description.rules.iter().any(|r| r == info.id)
+        });
+        if !in_folder {
+            problems.push(format!(
+                "{}: no case under {}/{topic}/ lists it",
+                info.id,
+                if is_must(*rule) { "invalid" } else { "valid" }
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// The suite is big enough and has both verdicts for both Zarr formats.

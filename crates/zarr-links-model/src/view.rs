@@ -571,7 +571,11 @@ mod tests {
         use std::mem::size_of;
         assert!(size_of::<LinkEntry>() <= 40, "{}", size_of::<LinkEntry>());
         assert!(size_of::<LinksView>() <= 80, "{}", size_of::<LinksView>());
-        assert!(size_of::<crate::Node>() <= 40, "{}", size_of::<crate::Node>());
+        assert!(
+            size_of::<crate::Node>() <= 40,
+            "{}",
+            size_of::<crate::Node>()
+        );
     }
 
     #[test]
