@@ -10,14 +10,10 @@
 // entries of inline consolidated metadata and of .zmetadata, symlinks skipped,
 // files that are not strict UTF-8 JSON or nest 128 or more levels deep left out).
 //
-// ajv settings: `strict: true` (unknown keywords, unknown formats, ignored
-// keywords and union types are compile errors), relaxing exactly two lints:
-// - `strictTypes: false`: the schemas put `required`/`properties` inside
-//   `if`/`then`/`not` without repeating `"type": "object"` (the outer schema
-//   already says it). Correct draft-07; ajv's lint reports "missing type".
-// - `strictRequired: false`: the CMO's `anyOf: [{required: [uuid]}, ...]`
-//   names properties defined one level up; the lint wants them redefined.
-// Neither changes any verdict. The schemas use no `format`. Regular
+// ajv settings: `strict: true` with no option relaxed (unknown keywords,
+// unknown formats, ignored keywords, union types, missing types and
+// properties required but not defined are compile errors), and any warning
+// ajv logs fails the check. The schemas use no `format`. Regular
 // expressions are ajv's default, ECMAScript with the `u` flag.
 
 import fs from "node:fs";
@@ -30,12 +26,18 @@ const CONFORMANCE = path.dirname(HERE);
 const ROOT = path.dirname(CONFORMANCE);
 const VERDICTS = path.join(CONFORMANCE, "schema-verdicts.json");
 
-const ajv = new Ajv({ strict: true, strictTypes: false, strictRequired: false, allErrors: false });
+const warnings = [];
+const logger = { log: console.log, warn: (...m) => warnings.push(m.join(" ")), error: console.error };
+const ajv = new Ajv({ strict: true, allErrors: false, logger });
 const load = (p) => JSON.parse(fs.readFileSync(p, "utf8"));
 const validators = {
   node: ajv.compile(load(path.join(ROOT, "schema", "links.schema.json"))),
   attrs: ajv.compile(load(path.join(ROOT, "schema", "links-attributes.schema.json"))),
 };
+if (warnings.length) {
+  console.error(`ajv warned while compiling the schemas in strict mode:\n  ${warnings.join("\n  ")}`);
+  process.exit(1);
+}
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 

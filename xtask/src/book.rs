@@ -1,4 +1,6 @@
-//! Book helpers.
+//! Book helpers: one idea, the parts of the book that are generated from
+//! the code and the suite (markers rendered as anchors, the rule index, the
+//! use-case trees).
 //!
 //! - `cargo xtask mdbook-preprocess`: the mdbook preprocessor named in
 //!   `book.toml`. It renders every requirement marker line `r[<id>]` as a

@@ -1,5 +1,6 @@
 //! `zarr-links index` on the use-case conformance stores: the computed
-//! categories, and `--write` on copies of v2 and v3 stores.
+//! categories, and `--write` on copies of v2 and v3 stores. One command's
+//! behaviour, end to end.
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,4 +1,7 @@
-//! Building the graph from a [`Hierarchy`] in one pass.
+//! Building the graph from a [`Hierarchy`] in one pass: one idea, turning
+//! the nodes' views into nodes, edges, derived inverses and index categories,
+//! with the compact structures (CSR adjacency, merged extra nodes) that keep
+//! a large store small in memory.
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 

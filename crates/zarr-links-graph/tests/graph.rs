@@ -1,4 +1,6 @@
-//! Behaviour of the link graph on in-memory hierarchies.
+//! Behaviour of the link graph on in-memory hierarchies: one test per
+//! question the graph answers (neighbours, inverses, lineage, quality
+//! layers, index, suggestions, drawings).
 
 use std::collections::BTreeSet;
 

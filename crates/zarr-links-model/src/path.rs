@@ -1,4 +1,6 @@
-//! In-store node paths and link targets.
+//! In-store node paths and link targets: one idea, the syntax of where a
+//! link points (paths and targets share the rules of `targets.md`), with its
+//! tests, which is why the file is longer than most.
 //!
 //! A target is either an absolute in-store path (`/bands/B04`) or an absolute
 //! URI (`https://example.org/doc.html`). Relative paths are not part of the

@@ -1,5 +1,6 @@
 //! The requirement registry: every normative statement of the specification,
-//! by its stable ID.
+//! by its stable ID. One table, one entry per requirement, and the parser of
+//! the book's markers; its length is the length of the table.
 //!
 //! This table is the one place in code where requirement IDs live. The
 //! specification carries the same IDs as `r[<id>]` marker lines in front of

@@ -1,4 +1,6 @@
-//! The local directory backend.
+//! The local directory backend: one idea, a confined view of one directory
+//! as a store, read (`get`, `list_dir`) and written (`put`, atomic), with its
+//! unit tests.
 
 use std::collections::HashSet;
 use std::io::{ErrorKind, Read};
