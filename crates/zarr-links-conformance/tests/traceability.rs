@@ -440,3 +440,51 @@ fn named_inverse_is_derived_when_only_one_side_declares() {
         "{out:?}"
     );
 }
+
+// ----- documentation ------------------------------------------------------------
+
+/// The READMEs state the suite's size and the count of every topic folder
+/// as they are.
+#[test]
+fn readmes_count_the_cases_as_they_are() {
+    let cs = all_cases();
+    let valid = cs.iter().filter(|c| c.description.valid).count();
+    let (total, invalid) = (cs.len(), cs.len() - valid);
+    let root = workspace_dir();
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    assert!(
+        readme.contains(&format!("of {total} valid and invalid stores")),
+        "README.md does not say the suite has {total} cases"
+    );
+    let suite = std::fs::read_to_string(suite_dir().join("README.md")).expect("README.md");
+    let summary = format!("{total} cases: {valid} valid and {invalid} invalid.");
+    assert!(
+        suite.contains(&summary),
+        "conformance/README.md lacks {summary:?}"
+    );
+    let mut by_topic: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for c in &cs {
+        let mut parts = c.name.split('/');
+        let (verdict, topic) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let e = by_topic.entry(topic).or_default();
+        if verdict == "valid" {
+            e.0 += 1
+        } else {
+            e.1 += 1
+        }
+    }
+    let cell = |n: usize| {
+        if n == 0 {
+            " ".to_string()
+        } else {
+            format!(" {n} ")
+        }
+    };
+    for (topic, (v, i)) in by_topic {
+        let row = format!("| `{topic}` |{}|{}|", cell(v), cell(i));
+        assert!(
+            suite.contains(&row),
+            "conformance/README.md has no row starting {row:?}"
+        );
+    }
+}
