@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
-use zarr_links_model::Severity;
+use zarr_links_model::{Coverage, Severity};
 use zarr_links_validator::{validate_path, Finding, Report};
 
 /// How to print the report.
@@ -127,10 +127,22 @@ pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             "the convention is not in use: no node carries a `links:` attribute"
         )?;
     }
-    let verdict = if report.valid {
-        format!("{good}valid{good:#}")
-    } else {
-        format!("{err}invalid{err:#}")
+    match report.coverage {
+        Coverage::Complete => {}
+        Coverage::Consolidated => writeln!(
+            out,
+            "the nodes and attributes come from the consolidated metadata; the per-node documents were not read"
+        )?,
+        Coverage::Reached => writeln!(
+            out,
+            "partial check: the store cannot be listed and has no consolidated metadata, so only the {} reached from the root (through `links:index` entries, link targets and their parent groups) were checked",
+            plural(report.nodes, "node", "nodes")
+        )?,
+    }
+    let verdict = match (report.valid, report.coverage) {
+        (true, Coverage::Reached) => format!("{good}valid for the nodes reached{good:#}"),
+        (true, _) => format!("{good}valid{good:#}"),
+        (false, _) => format!("{err}invalid{err:#}"),
     };
     writeln!(
         out,

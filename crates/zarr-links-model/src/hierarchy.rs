@@ -212,6 +212,25 @@ impl Node {
     }
 }
 
+/// How much of a store its hierarchy shows.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/implementers.html>
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Coverage {
+    /// Every node: the store was listed and every metadata document read
+    /// (and compared with consolidated metadata, when there is some).
+    #[default]
+    Complete,
+    /// The nodes and attributes of consolidated metadata, trusted: the
+    /// per-node documents were not read.
+    Consolidated,
+    /// The store could not be listed and has no consolidated metadata: the
+    /// nodes reached from the root through `links:index` entries, link
+    /// targets and their parent groups. Other nodes were not seen.
+    Reached,
+}
+
 /// All nodes of a store, in path order, with what went wrong reading them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hierarchy {
@@ -221,6 +240,8 @@ pub struct Hierarchy {
     pub format: ZarrFormat,
     /// Whether the nodes came from consolidated metadata.
     pub consolidated: bool,
+    /// How much of the store the nodes are.
+    pub coverage: Coverage,
     nodes: Vec<Node>,
     /// Nodes that exist (their metadata document is there) but whose kind
     /// could not be read. They are not in the node list; links to them are
@@ -248,6 +269,7 @@ impl Hierarchy {
             store,
             format,
             consolidated,
+            coverage: Coverage::Complete,
             nodes,
             unreadable: BTreeSet::new(),
             findings: Vec::new(),

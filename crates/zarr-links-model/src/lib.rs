@@ -36,7 +36,7 @@ pub mod view;
 pub use attributes::LinksAttributes;
 pub use convention::{ConventionMetadata, CONVENTION_UUID, PREFIX};
 pub use finding::Finding;
-pub use hierarchy::{Hierarchy, Node, Origin, ZarrFormat};
+pub use hierarchy::{Coverage, Hierarchy, Node, Origin, ZarrFormat};
 pub use index::LinksIndex;
 pub use link::Link;
 pub use node::{NodeDocument, NodeKind};

@@ -3,8 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use zarr_links_model::Coverage;
 use zarr_links_model::{NodeKind, NodePath, Rule, ZarrFormat};
-use zarr_links_store::{load, DirEntry, LocalStore, OpenError, Store, StoreError};
+use zarr_links_store::{
+    load, load_with, DirEntry, LoadOptions, LocalStore, OpenError, Store, StoreError,
+};
 
 /// A store held in memory: keys to bytes.
 struct MemoryStore(BTreeMap<String, Vec<u8>>);
@@ -267,4 +270,135 @@ fn each_document_is_read_once_and_no_chunk_is_read() {
             l.nodes().len()
         );
     }
+}
+
+/// A store that records every request made of it.
+struct Recording<S> {
+    inner: S,
+    log: std::sync::Mutex<Vec<String>>,
+}
+
+impl<S: Store> Store for Recording<S> {
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.log.lock().unwrap().push(format!("GET {key}"));
+        self.inner.get(key)
+    }
+    fn list_dir(&self, prefix: &str) -> Result<Vec<DirEntry>, StoreError> {
+        self.log.lock().unwrap().push(format!("LIST {prefix}"));
+        self.inner.list_dir(prefix)
+    }
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+fn recording<S: Store>(inner: S) -> Recording<S> {
+    Recording {
+        inner,
+        log: Default::default(),
+    }
+}
+
+const CMO: &str = r#"[{"uuid": "9500acb2-598d-48c1-ac4c-96f069e8299b"}]"#;
+
+#[test]
+fn without_listing_nodes_are_reached_from_the_root() {
+    let group = |attrs: &str| {
+        format!(r#"{{"zarr_format": 3, "node_type": "group", "attributes": {attrs}}}"#)
+    };
+    let array = |attrs: &str| {
+        format!(r#"{{"zarr_format": 3, "node_type": "array", "attributes": {attrs}}}"#)
+    };
+    let root = group(&format!(
+        r#"{{"zarr_conventions": {CMO}, "links:index": {{"masks": ["/quality/mask"]}}}}"#
+    ));
+    let mask = array(&format!(
+        r#"{{"zarr_conventions": {CMO}, "links:relationships": [{{"target": "/bands/b04", "type": "quality_for"}}, {{"target": "/bands/gone", "type": "quality_for"}}]}}"#
+    ));
+    let (quality, bands, b04, other) = (group("{}"), group("{}"), array("{}"), array("{}"));
+    let s = recording(mem(&[
+        ("zarr.json", &root),
+        ("quality/zarr.json", &quality),
+        ("quality/mask/zarr.json", &mask),
+        ("bands/zarr.json", &bands),
+        ("bands/b04/zarr.json", &b04),
+        ("unlinked/zarr.json", &other),
+    ]));
+    let options = LoadOptions {
+        listing: false,
+        ..LoadOptions::default()
+    };
+    let h = load_with(&s, options).unwrap();
+    let paths: Vec<&str> = h.nodes().iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["/", "/bands", "/bands/b04", "/quality", "/quality/mask"]
+    );
+    assert_eq!(h.coverage, Coverage::Reached);
+    let log = s.log.into_inner().unwrap();
+    assert!(log.iter().all(|r| r.starts_with("GET ")), "{log:?}");
+    assert!(
+        log.contains(&"GET bands/gone/zarr.json".to_string()),
+        "{log:?}"
+    );
+    assert!(!log.iter().any(|r| r.contains("unlinked")), "{log:?}");
+    let n = log.len();
+    let mut unique = log.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(n, unique.len(), "a key was asked twice: {log:?}");
+}
+
+#[test]
+fn trusted_consolidated_metadata_costs_at_most_two_reads() {
+    for name in ["sentinel2-l2a-v2", "../stores/consolidated_v2"] {
+        let s = recording(LocalStore::open(&use_case(name)).unwrap());
+        let options = LoadOptions {
+            verify_consolidated: false,
+            ..LoadOptions::default()
+        };
+        let h = load_with(&s, options).unwrap();
+        let log = s.log.into_inner().unwrap();
+        assert_eq!(log, ["GET zarr.json", "GET .zmetadata"], "{name}");
+        assert_eq!(h.coverage, Coverage::Consolidated);
+        let full = load(&LocalStore::open(&use_case(name)).unwrap()).unwrap();
+        assert_eq!(h.nodes().len(), full.nodes().len(), "{name}");
+        assert!(h.findings.is_empty(), "{name}: {:?}", h.findings);
+    }
+    let consolidated_v3 = use_case("../stores/consolidated_v3");
+    let s = recording(LocalStore::open(&consolidated_v3).unwrap());
+    let options = LoadOptions {
+        verify_consolidated: false,
+        ..LoadOptions::default()
+    };
+    let h = load_with(&s, options).unwrap();
+    assert_eq!(s.log.into_inner().unwrap(), ["GET zarr.json"]);
+    assert!(h.consolidated && h.nodes().len() > 1);
+}
+
+#[test]
+fn without_listing_a_v2_store_is_reached_too() {
+    let s = recording(mem(&[
+        (".zgroup", r#"{"zarr_format": 2}"#),
+        (
+            ".zattrs",
+            &format!(
+                r#"{{"zarr_conventions": {CMO}, "links:index": {{"bands": ["/bands/b04"]}}}}"#
+            ),
+        ),
+        ("bands/.zgroup", r#"{"zarr_format": 2}"#),
+        ("bands/b04/.zarray", r#"{"zarr_format": 2}"#),
+        ("other/.zarray", r#"{"zarr_format": 2}"#),
+    ]));
+    let options = LoadOptions {
+        listing: false,
+        ..LoadOptions::default()
+    };
+    let h = load_with(&s, options).unwrap();
+    let paths: Vec<&str> = h.nodes().iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(paths, ["/", "/bands", "/bands/b04"]);
+    assert_eq!(h.coverage, Coverage::Reached);
+    assert!(h.findings.is_empty(), "{:?}", h.findings);
+    let log = s.log.into_inner().unwrap();
+    assert!(log.iter().all(|r| r.starts_with("GET ")), "{log:?}");
 }

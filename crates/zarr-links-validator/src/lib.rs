@@ -39,7 +39,7 @@ pub mod schema;
 
 use serde::Serialize;
 use zarr_links_graph::LinkGraph;
-use zarr_links_model::{Hierarchy, Severity};
+use zarr_links_model::{Coverage, Hierarchy, Severity};
 
 pub use zarr_links_model::Finding;
 #[cfg(feature = "fs")]
@@ -61,6 +61,11 @@ pub struct Report {
     pub zarr_format: u8,
     /// Whether the nodes came from consolidated metadata.
     pub consolidated: bool,
+    /// How much of the store was checked: `complete`; `consolidated` (the
+    /// consolidated metadata was trusted, per-node documents not read); or
+    /// `reached` (a store that cannot be listed: only the nodes reached
+    /// from the root were checked, and `valid` speaks for them only).
+    pub coverage: Coverage,
     /// How many nodes were read (nodes whose document could not be read are
     /// reported as findings, not counted).
     pub nodes: usize,
@@ -130,6 +135,7 @@ pub fn validate(hierarchy: &Hierarchy) -> Report {
         store: hierarchy.store.clone(),
         zarr_format: hierarchy.format.number(),
         consolidated: hierarchy.consolidated,
+        coverage: hierarchy.coverage,
         nodes: hierarchy.nodes().len(),
         errors,
         warnings,

@@ -19,6 +19,7 @@ const HINT: &str = "regenerate the consolidated metadata after changing any node
 /// The comparison of one listing with the documents of a walk.
 #[derive(Debug)]
 pub(crate) struct Agreement {
+    /// The listing compared.
     pub listing: Listing,
     format: ZarrFormat,
     /// Per-node document keys read from the store.

@@ -4,7 +4,7 @@
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/stores.html>
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde_json::{Map, Value};
 use zarr_links_model::path::join_key;
@@ -14,7 +14,7 @@ use super::agreement::{Agreement, Compared};
 use super::consolidated;
 use super::digest::{digest, Ctx};
 use super::probe::Read;
-use super::{Answer, LoadOptions, Poll, Request};
+use super::{Answer, Coverage, LoadOptions, Poll, Request};
 use crate::{par_map, DirEntry, OpenError, StoreError};
 
 /// Why a key was asked for.
@@ -58,6 +58,8 @@ impl Purpose {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {
     RootV3,
+    /// Reading `.zmetadata` first, when consolidated metadata is trusted.
+    RootV2Listing,
     RootV2Kind,
     RootV2Attributes,
     /// Listing the groups of one level of the tree.
@@ -137,6 +139,14 @@ pub struct Loader {
     pub(super) candidates: Vec<NodePath>,
     /// v2 kinds arriving during a probe.
     pub(super) v2_kinds: HashMap<NodePath, V2Probe>,
+    /// Without listing: every path probed or about to be.
+    pub(super) discovered: HashSet<NodePath>,
+    /// Without listing: the first node read in the current round.
+    pub(super) round_start: usize,
+    /// Consolidated metadata is trusted, not compared with the documents.
+    pub(super) trusted: bool,
+    /// `.zmetadata` was asked for already.
+    pub(super) zmetadata_asked: bool,
     /// v2 nodes whose `.zattrs` is read next.
     pub(super) v2_nodes: Vec<(NodePath, Option<NodeKind>)>,
 }
@@ -164,6 +174,10 @@ impl Loader {
             candidates: Vec::new(),
             v2_kinds: HashMap::new(),
             v2_nodes: Vec::new(),
+            discovered: HashSet::new(),
+            round_start: 0,
+            trusted: false,
+            zmetadata_asked: false,
         };
         loader.ask(Purpose::RootV3, "zarr.json");
         loader
@@ -230,10 +244,21 @@ impl Loader {
         }
         let format = self.format.unwrap_or(ZarrFormat::V3);
         let consolidated = self.agreement.is_some();
+        let coverage = if self.trusted {
+            Coverage::Consolidated
+        } else if self.options.listing {
+            Coverage::Complete
+        } else {
+            Coverage::Reached
+        };
         let mut nodes = std::mem::take(&mut self.nodes);
         if let Some(agreement) = self.agreement.take() {
             // With consolidated metadata, the nodes come from it.
-            let listing = agreement.finish(&mut self.findings);
+            let listing = if self.trusted {
+                agreement.listing
+            } else {
+                agreement.finish(&mut self.findings)
+            };
             let (listed, unreadable) = consolidated::nodes(
                 listing,
                 format,
@@ -252,6 +277,7 @@ impl Loader {
             self.unreadable.insert(root);
         }
         let mut h = Hierarchy::new(self.store, format, consolidated, nodes);
+        h.coverage = coverage;
         h.unreadable = self.unreadable;
         self.findings.sort();
         self.findings.dedup();
@@ -262,13 +288,25 @@ impl Loader {
     /// Moves to the next stage once every answer of the current one is in.
     fn advance(&mut self) {
         match self.stage {
-            Stage::RootV3 if self.format.is_none() => {
+            Stage::RootV3 if self.format.is_none() && !self.verifies() => {
+                // No `zarr.json`: Zarr v2. A trusted `.zmetadata` alone
+                // answers everything.
+                self.stage = Stage::RootV2Listing;
+                self.ask(Purpose::RootV2Consolidated, ".zmetadata");
+            }
+            Stage::RootV2Listing if self.agreement.is_some() => {
+                self.format = Some(ZarrFormat::V2);
+                self.trusted = true;
+                self.stage = Stage::Done;
+            }
+            Stage::RootV3 | Stage::RootV2Listing if self.format.is_none() => {
                 // No `zarr.json`: Zarr v2.
+                self.zmetadata_asked |= self.stage == Stage::RootV2Listing;
                 self.stage = Stage::RootV2Kind;
                 self.ask(Purpose::RootV2Kind, ".zgroup");
                 self.ask(Purpose::RootV2Kind, ".zarray");
             }
-            Stage::RootV3 => self.walk_root(),
+            Stage::RootV3 | Stage::RootV2Listing => self.walk_root(),
             Stage::RootV2Kind => self.root_v2_kind(),
             Stage::RootV2Attributes => {
                 self.compare_root_v2();
@@ -276,9 +314,58 @@ impl Loader {
             }
             Stage::List => self.start_probe(),
             Stage::Probe if self.format == Some(ZarrFormat::V2) => self.v2_attributes(),
-            Stage::Probe | Stage::Attributes => self.start_listing(),
+            Stage::Probe | Stage::Attributes if self.options.listing => self.start_listing(),
+            Stage::Probe | Stage::Attributes => self.discover(),
             Stage::Done => {}
         }
+    }
+
+    /// Whether consolidated metadata is compared with the per-node documents
+    /// (which needs listing).
+    fn verifies(&self) -> bool {
+        self.options.verify_consolidated && self.options.listing
+    }
+
+    /// Without listing: probes the paths that the nodes read in the last
+    /// round name (link targets and index entries) and their parent groups,
+    /// until no new path turns up.
+    pub(super) fn discover(&mut self) {
+        self.level.clear();
+        let mut next = Vec::new();
+        for node in &self.nodes[self.round_start..] {
+            let Some(view) = node.links.as_deref() else {
+                continue;
+            };
+            let targets = view.links.iter().filter_map(|l| l.target.in_store());
+            let entries = view
+                .index
+                .iter()
+                .flatten()
+                .flat_map(|c| c.entries.iter().map(|(_, p)| p.as_str()));
+            for path in targets.chain(entries) {
+                let Ok(mut p) = NodePath::parse(path) else {
+                    continue;
+                };
+                while !p.is_root() {
+                    let parent = p.parent();
+                    if self.discovered.insert(p.clone()) {
+                        next.push(p);
+                    }
+                    match parent {
+                        Some(q) => p = q,
+                        None => break,
+                    }
+                }
+            }
+        }
+        self.round_start = self.nodes.len();
+        if next.is_empty() {
+            self.stage = Stage::Done;
+            return;
+        }
+        next.sort();
+        self.candidates = next;
+        self.start_probe();
     }
 
     pub(super) fn start_listing(&mut self) {

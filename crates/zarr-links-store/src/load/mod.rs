@@ -35,6 +35,7 @@ mod probe;
 mod root;
 
 use crate::{par_map, DirEntry, OpenError, Store, StoreError};
+pub use zarr_links_model::hierarchy::Coverage;
 use zarr_links_model::Hierarchy;
 
 pub use machine::Loader;
@@ -98,11 +99,34 @@ pub enum Poll {
 }
 
 /// How to load.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Keep every node's attributes in [`Node::attributes`] (for front
     /// ends that show or export them). The validator does not need them.
     pub keep_attributes: bool,
+    /// Whether the store can list the entries under a prefix (a directory,
+    /// S3, GCS, Azure). Without listing (plain HTTP), the loader reaches the
+    /// nodes from the root instead, as a reader discovers them: the root's
+    /// `links:index`, link targets and their parent groups, and reports the
+    /// result as [`Coverage::Reached`].
+    pub listing: bool,
+    /// With consolidated metadata, also read every per-node document and
+    /// compare it with its copy (`links.store.consolidated`). Needs
+    /// listing. When off, the consolidated metadata is trusted and no
+    /// per-node document is read ([`Coverage::Consolidated`]): a
+    /// consolidated store costs at most two reads.
+    pub verify_consolidated: bool,
+}
+
+impl Default for LoadOptions {
+    /// Keep no attributes; list; verify consolidated metadata.
+    fn default() -> Self {
+        LoadOptions {
+            keep_attributes: false,
+            listing: true,
+            verify_consolidated: true,
+        }
+    }
 }
 
 /// Reads a store's metadata through a synchronous [`Store`], answering the

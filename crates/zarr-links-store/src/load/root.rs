@@ -89,7 +89,9 @@ impl Loader {
         } else {
             self.ask(Purpose::RootV2Attributes, ".zattrs");
         }
-        self.ask(Purpose::RootV2Consolidated, ".zmetadata");
+        if !self.zmetadata_asked {
+            self.ask(Purpose::RootV2Consolidated, ".zmetadata");
+        }
         self.stage = Stage::RootV2Attributes;
     }
 
@@ -116,9 +118,22 @@ impl Loader {
         }
     }
 
-    /// Starts the walk at the root, when it is a group or of unknown kind.
+    /// After the root: takes the nodes from consolidated metadata when it
+    /// is trusted, else walks the tree from the root (listing each group),
+    /// or, when the store cannot be listed, discovers the nodes the root
+    /// leads to.
     pub(super) fn walk_root(&mut self) {
         let root = NodePath::root();
+        if self.agreement.is_some() && !(self.options.verify_consolidated && self.options.listing) {
+            self.trusted = true;
+            self.stage = Stage::Done;
+            return;
+        }
+        if !self.options.listing {
+            self.discovered.insert(root);
+            self.discover();
+            return;
+        }
         if self.root_kind == Some(NodeKind::Group) || self.unreadable.contains(&root) {
             self.level.push(root);
         }
