@@ -153,6 +153,13 @@ case("valid/declaration/foreign_legacy_string",
      simple_tree([link("/bands/b04", "quality_for")],
                  **{"/bands/b04": band({"zarr_conventions": [PROJ_UUID], "proj:code": "EPSG:32632"})}))
 
+case("valid/declaration/foreign_entries_beside_ours",
+     "Beside the convention's CMO, another convention's legacy string and a CMO with an extra member: theirs to check, not this convention's",
+     ["links.declaration.object-form", "links.declaration.cmo"], "schema",
+     simple_tree([], **{"/quality/cloud_mask": mask(
+         {"zarr_conventions": [PROJ_UUID, {"uuid": "f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f", "version": "2"}, LINKS_CMO],
+          "links:relationships": [link("/bands/b04", "quality_for")]})}))
+
 case("valid/declaration/unexpected_cmo_name",
      "The CMO's name is 'links' instead of 'links:': a warning, still valid",
      ["links.declaration.name"], "hierarchy",
@@ -194,6 +201,18 @@ case("invalid/declaration/url_only_cmo",
      simple_tree([], **{"/quality/cloud_mask": mask(L(
          link("/bands/b04", "quality_for"),
          cmo={"schema_url": LINKS_CMO_FULL["schema_url"], "name": "links:"}))}))
+
+case("invalid/declaration/uuid_other_case",
+     "The CMO carries the convention's uuid in upper case; uuids are compared exactly",
+     ["links.declaration.required"], "schema",
+     simple_tree([], **{"/quality/cloud_mask": mask(L(
+         link("/bands/b04", "quality_for"), cmo={"uuid": LINKS_UUID.upper(), "name": "links:"}))}))
+
+case("invalid/declaration/cmo_extra_field_without_links",
+     "A node that only declares the convention, with a CMO member the framework does not define; declaring is using",
+     ["links.declaration.cmo"], "schema",
+     simple_tree([link("/bands/b04", "quality_for")],
+                 **{"/bands/b04": band({"zarr_conventions": [{"uuid": LINKS_UUID, "version": "1.0"}]})}))
 
 case("invalid/declaration/cmo_extra_field",
      "The convention's CMO carries a member the framework does not define (version)",
@@ -769,7 +788,7 @@ case("invalid/stores/group_and_array",
 
 
 case("invalid/stores/nesting_too_deep",
-     "An attribute nests arrays 200 levels deep, beyond the 128 levels a validator must accept",
+     "An attribute nests arrays 200 levels deep, 128 or more levels, beyond the 127 the reference validator reads",
      ["links.store.metadata"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]),
      post=write_file("bands/b08/zarr.json", (
          '{"zarr_format": 3, "node_type": "group", "attributes": {"deep": ' + "[" * 200 + "]" * 200 + "}}\n"

@@ -234,9 +234,9 @@ rules! {
     /// A node with a `links:` attribute declares the convention in its own `zarr_conventions`.
     DeclarationRequired = "links.declaration.required", Must, Schema, Store, Core, Declaration,
         "A node that carries any `links:` attribute MUST declare the convention with a Convention Metadata Object carrying the convention's uuid in its own `attributes.zarr_conventions`.";
-    /// `zarr_conventions` entries are objects, not the legacy strings.
+    /// The convention's uuid is declared in an object, not as a legacy string.
     DeclarationObjectForm = "links.declaration.object-form", Must, Schema, Store, Core, Declaration,
-        "On a node that uses the convention, `zarr_conventions` MUST be an array of Convention Metadata Objects; the legacy list of uuid strings is not valid.";
+        "The convention MUST be declared with a Convention Metadata Object; its uuid written as a bare string in `zarr_conventions` (the legacy form) is not valid.";
     /// The convention's CMO carries only the framework's fields, all strings.
     DeclarationCmo = "links.declaration.cmo", Must, Schema, Store, Core, Declaration,
         "The convention's Convention Metadata Object MUST hold only `uuid`, `name`, `schema_url`, `spec_url` and `description`, each a string.";

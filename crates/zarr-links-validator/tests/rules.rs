@@ -42,7 +42,7 @@ fn cases() -> Vec<Case> {
                 );
             },
             node: "/quality/mask",
-            within: "/zarr_conventions",
+            within: "/zarr_conventions/0",
             only: None,
         },
         Case {
