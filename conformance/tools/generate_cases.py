@@ -166,6 +166,12 @@ case("valid/declaration/unexpected_cmo_name",
      simple_tree([link("/bands/b04", "quality_for")],
                  root=Group(L(index={"quality": ["/quality/cloud_mask"]}, cmo={"uuid": LINKS_UUID, "name": "links"}))))
 
+case("valid/declaration/misspelt_relationships",
+     "links:relationship (singular) is an unknown attribute: a warning with a did-you-mean; its links are not read",
+     ["links.attributes.unknown"], "hierarchy",
+     simple_tree([link("/bands/b04", "quality_for")], **{"/bands/b08": band(
+         L(**{"links:relationship": [link("/bands/b04", "same_as")]}))}))
+
 case("valid/declaration/unknown_links_attribute",
      "An attribute links:version that the convention does not define: a warning, still valid",
      ["links.attributes.unknown"], "hierarchy",
@@ -400,11 +406,28 @@ case("invalid/relationships/missing_type",
      ["links.link.type"], "schema",
      simple_tree([{"target": "/bands/b04"}]))
 
-case("invalid/relationships/iana_type_wrong_case",
-     "DCP-8 spells describedBy; the IANA type is compared exactly and is describedby",
-     ["links.link.type"], "schema",
+case("valid/relationships/iana_type_other_case",
+     "DCP-8 spells describedBy; registered types are compared ignoring case, with a warning to write describedby",
+     ["links.link.type", "links.link.type-case"], "hierarchy",
      simple_tree([link("/bands/b04", "quality_for")], root=Group(L(
          link("https://example.org/doc.html", "describedBy"),
+         index={"bands": ["/bands/b04", "/bands/b08"]}))))
+
+case("invalid/relationships/core_type_with_colon",
+     "quality:for, a core type mistyped with a colon; extension types need an authority (scheme://host)",
+     ["links.link.type"], "schema",
+     simple_tree([link("/bands/b04", "quality:for")]))
+
+case("invalid/relationships/extension_type_without_authority",
+     "An extension type that is a URI without an authority (urn:example:calibrated-with)",
+     ["links.link.type"], "schema",
+     simple_tree([link("/bands/b04", "urn:example:calibrated-with")]))
+
+case("invalid/relationships/media_type_bad_parameter",
+     "A media_type whose parameter is not name=value (text/html; !!!)",
+     ["links.link.fields"], "schema",
+     simple_tree([link("/bands/b04", "quality_for")], root=Group(L(
+         link("https://example.org/doc.html", "describedby", media_type="text/html; !!!"),
          index={"bands": ["/bands/b04", "/bands/b08"]}))))
 
 case("invalid/relationships/bad_media_type",

@@ -255,10 +255,13 @@ rules! {
         "Every link object MUST have a `target` that is a non-empty string.";
     /// Every link has a known `type`.
     LinkType = "links.link.type", Must, Schema, Store, Core, Relationships,
-        "Every link object MUST have a `type` that is a core relation type, a relation type registered with IANA, or an absolute URI.";
+        "Every link object MUST have a `type` that is a core relation type, a relation type registered with IANA (in any letter case), or an absolute URI with an authority.";
     /// The optional fields have their defined types.
     LinkFields = "links.link.fields", Must, Schema, Store, Core, Relationships,
         "The optional link fields `description`, `title`, `media_type`, `role` and `protocol` MUST, when present, be strings of the defined syntax.";
+    /// Registered types in the registry's spelling.
+    LinkTypeCase = "links.link.type-case", Should, Hierarchy, Store, Core, Relationships,
+        "A relation type registered with IANA SHOULD be written in the registry's lowercase spelling.";
     /// Unknown link fields carry a prefix.
     LinkUnknownField = "links.link.unknown-field", Should, Hierarchy, Store, Core, Relationships,
         "A link object member that this specification does not define SHOULD carry a convention prefix such as `ext:`, so that a misspelt field is noticed.";

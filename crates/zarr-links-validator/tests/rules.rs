@@ -178,6 +178,19 @@ fn cases() -> Vec<Case> {
             only: None,
         },
         Case {
+            name: "registered type in another letter case",
+            rule: Rule::LinkTypeCase,
+            mutate: |n| {
+                attrs(n, "/quality/mask").insert(
+                    "links:relationships".into(),
+                    json!([{"target": "https://example.org/doc", "type": "DescribedBy"}]),
+                );
+            },
+            node: "/quality/mask",
+            within: "/links:relationships/0/type",
+            only: None,
+        },
+        Case {
             name: "missing type",
             rule: Rule::LinkType,
             mutate: |n| {

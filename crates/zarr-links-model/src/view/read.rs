@@ -132,7 +132,8 @@ impl LinksView {
         };
         // (target, type) → first position; most nodes have a handful of
         // links, so a hash map pays only for long lists.
-        let mut seen: HashMap<(&str, &str), u32, foldhash::fast::RandomState> = HashMap::default();
+        let mut seen: HashMap<(&str, RelationType), u32, foldhash::fast::RandomState> =
+            HashMap::default();
         let mut read = Vec::with_capacity(links.len());
         let mut details = Vec::new();
         for (position, link) in links.iter().enumerate() {
@@ -156,7 +157,12 @@ impl LinksView {
                 continue;
             };
             let relation = match RelationType::parse(kind) {
-                Ok(t) => t,
+                Ok(t) => {
+                    if t.as_str() != kind {
+                        self.issues().type_case.push((position, kind.to_string()));
+                    }
+                    t
+                }
                 Err(e) => {
                     self.skip(pointer, e.to_string());
                     continue;
@@ -174,10 +180,10 @@ impl LinksView {
                 target: target_parsed,
                 relation,
             };
-            match seen.get(&(target, kind)) {
+            match seen.get(&(target, entry.relation.clone())) {
                 Some(first) => self.issues().duplicates.push((entry, *first)),
                 None => {
-                    seen.insert((target, kind), position);
+                    seen.insert((target, entry.relation.clone()), position);
                     read.push(entry);
                 }
             }

@@ -9,6 +9,7 @@ use zarr_links_model::attributes::{INDEX, RELATIONSHIPS, ZARR_CONVENTIONS};
 use zarr_links_model::convention::SPEC_URL;
 use zarr_links_model::hierarchy::pointer_token;
 use zarr_links_model::schema::SCHEMA_BASE_URL;
+use zarr_links_model::similar::closest;
 use zarr_links_model::view::LinksView;
 use zarr_links_model::{Finding, Node, Rule, CONVENTION_UUID, PREFIX};
 
@@ -30,11 +31,14 @@ pub(crate) fn check(node: &Node, view: &LinksView, out: &mut Vec<Finding>) {
     }
     for key in view.unknown_attributes() {
         debug_assert!(key.starts_with(PREFIX) && key != RELATIONSHIPS && key != INDEX);
+        let hint = closest(key, [RELATIONSHIPS, INDEX], str::to_string).map(|known| {
+            format!("did you mean `{known}`? Readers ignore `{key}`, so what it holds is not read")
+        });
         out.push(node.finding(
             Rule::AttributesUnknown,
             &format!("/{}", pointer_token(key)),
             format!("found the unknown attribute `{key}`; expected only `links:relationships` and `links:index` under the reserved `links:` prefix"),
-            None,
+            hint,
         ));
     }
 }
@@ -67,12 +71,25 @@ pub(crate) fn from_schema(e: &SchemaError<'_>) -> Described {
             cmo(&base, i, items.get(i), hint)
         }
         _ => match e.keyword {
-            "required" => (
-                Rule::DeclarationRequired,
-                String::new(),
-                "the node carries `links:` attributes but no `zarr_conventions`; expected a Convention Metadata Object with the convention's uuid".into(),
-                hint,
-            ),
+            "required" => {
+                let typo = e.attributes.as_object().and_then(|a| {
+                    closest(ZARR_CONVENTIONS, a.keys().map(String::as_str), str::to_string)
+                });
+                match typo {
+                    Some(found) => (
+                        Rule::DeclarationRequired,
+                        String::new(),
+                        format!("the node carries `links:` attributes but no `zarr_conventions` (it has `{found}`, which is not that name); expected a Convention Metadata Object with the convention's uuid in `zarr_conventions`"),
+                        Some(format!("rename `{found}` to `zarr_conventions`")),
+                    ),
+                    None => (
+                        Rule::DeclarationRequired,
+                        String::new(),
+                        "the node carries `links:` attributes but no `zarr_conventions`; expected a Convention Metadata Object with the convention's uuid".into(),
+                        hint,
+                    ),
+                }
+            }
             "type" => (
                 Rule::DeclarationRequired,
                 base,
