@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The Python package (crates/zarr-links-python): build the wheel once, as a
+# release abi3 wheel with maturin, install it into a venv, and run the pytest
+# suite against the installed wheel (never against the sources).
+#
+#   bash .ci/python.sh
+#
+# The venv (target/ci-venv-py) is made when missing and reused. When the
+# native binary exists (`.ci/run`'s test section builds it), the agreement
+# tests compare the Python API with it; otherwise with the wheel's own
+# `zarr-links` script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=target/ci-venv-py
+TARGET=${CARGO_TARGET_DIR:-target}
+WHEELS=target/wheels
+
+if [ ! -x "$VENV/bin/python" ]; then
+  python3 -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+  -r crates/zarr-links-python/requirements-test.txt
+
+rm -f "$WHEELS"/zarr_links-*.whl
+start=$SECONDS
+"$VENV/bin/maturin" build --release --locked -o "$WHEELS"
+echo "wheel built in $((SECONDS - start))s"
+wheel=$(ls "$WHEELS"/zarr_links-*.whl)
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+  --force-reinstall --no-deps "$wheel"
+
+if [ -x "$TARGET/debug/zarr-links" ]; then
+  ZARR_LINKS_CLI=$(cd "$TARGET/debug" && pwd)/zarr-links
+  export ZARR_LINKS_CLI
+fi
+# From the tests' folder, so that nothing but the installed wheel can be
+# imported as zarr_links.
+(cd crates/zarr-links-python/tests && "../../../$VENV/bin/python" -m pytest -q -p no:cacheprovider)
+
+printf 'wheel: %s, %s bytes\n' "$(basename "$wheel")" "$(wc -c < "$wheel" | tr -d ' ')"
