@@ -2,7 +2,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyList;
-use zarr_links_model::Finding as RustFinding;
+use zarr_links_model::{Coverage, Finding as RustFinding};
 use zarr_links_validator::Report as RustReport;
 
 use crate::json_to_python;
@@ -164,6 +164,19 @@ impl Report {
         self.inner.consolidated
     }
 
+    /// How much of the store was checked: `"complete"`; `"consolidated"`
+    /// (the consolidated metadata was trusted, per-node documents not read);
+    /// or `"reached"` (a store that cannot be listed and has no consolidated
+    /// metadata: only the nodes reached from the root, and `valid` speaks
+    /// for them only).
+    #[getter]
+    fn coverage(&self) -> String {
+        serde_json::to_value(self.inner.coverage)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
     /// How many nodes (groups and arrays) were read.
     #[getter]
     fn nodes(&self) -> usize {
@@ -189,9 +202,13 @@ impl Report {
     }
 
     fn __repr__(&self) -> String {
+        let verdict = match (self.inner.valid, self.inner.coverage) {
+            (true, Coverage::Reached) => "valid for the nodes reached",
+            (true, _) => "valid",
+            (false, _) => "invalid",
+        };
         format!(
-            "<Report {}: {}, {} in {}>",
-            if self.inner.valid { "valid" } else { "invalid" },
+            "<Report {verdict}: {}, {} in {}>",
             plural(self.inner.errors, "error", "errors"),
             plural(self.inner.warnings, "warning", "warnings"),
             plural(self.inner.nodes, "node", "nodes"),

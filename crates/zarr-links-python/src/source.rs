@@ -22,8 +22,8 @@ use crate::error;
 const BATCH: usize = 512;
 
 /// A store argument, as the Python wrappers pass it: a `str` is a local
-/// path; anything else is a reader object with `describe`, `answer(requests)`
-/// and `put(key, data)`.
+/// path; anything else is a reader object with `describe`, `listing`,
+/// `answer(requests)` and `put(key, data)`.
 pub enum Source<'py> {
     /// A local directory.
     Path(PathBuf),
@@ -86,7 +86,14 @@ pub fn load_source(py: Python<'_>, source: &Source<'_>) -> PyResult<Loaded> {
         }
         Source::Reader(reader) => {
             let describe = source.describe()?;
-            let mut loader = Loader::new(describe, LoadOptions::default());
+            // A store that cannot list is read from its root as a reader
+            // discovers it (coverage "reached").
+            let listing: bool = reader.getattr("listing")?.extract()?;
+            let options = LoadOptions {
+                listing,
+                ..LoadOptions::default()
+            };
+            let mut loader = Loader::new(describe, options);
             loop {
                 match loader.poll(BATCH) {
                     Poll::Requests(requests) => {

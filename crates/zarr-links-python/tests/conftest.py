@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import zarr
+from zarr.core.buffer import default_buffer_prototype
 
 REPO = Path(__file__).resolve().parents[3]
 CONFORMANCE = REPO / "conformance"
@@ -80,3 +82,15 @@ def drop_root_index(store: Path) -> None:
         doc = json.loads(zmetadata.read_text())
         doc["metadata"][".zattrs"] = attrs
         zmetadata.write_text(json.dumps(doc, indent=2) + "\n")
+
+
+def memory_copy(root: Path) -> zarr.storage.MemoryStore:
+    """A MemoryStore with every file of the directory `root`, byte for byte."""
+    buffer = default_buffer_prototype().buffer
+    contents = {}
+    for directory, _, files in os.walk(root):
+        for name in files:
+            path = Path(directory) / name
+            key = path.relative_to(root).as_posix()
+            contents[key] = buffer.from_bytes(path.read_bytes())
+    return zarr.storage.MemoryStore(contents)

@@ -5,13 +5,11 @@ LocalStore and through a MemoryStore holding the same bytes."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 import zarr
-from conftest import CONFORMANCE, case_id, cli_json, conformance_cases
-from zarr.core.buffer import default_buffer_prototype
+from conftest import CONFORMANCE, case_id, cli_json, conformance_cases, memory_copy
 
 import zarr_links
 
@@ -54,18 +52,6 @@ def test_zarr_local_store_report_equals_cli_json(case: Path) -> None:
     expected = cli_json("validate", root, "--format", "json")
     store = zarr.storage.LocalStore(root, read_only=True)
     assert zarr_links.validate(store).to_dict() == expected
-
-
-def memory_copy(root: Path) -> zarr.storage.MemoryStore:
-    """A MemoryStore with every file of the directory `root`, byte for byte."""
-    buffer = default_buffer_prototype().buffer
-    contents = {}
-    for directory, _, files in os.walk(root):
-        for name in files:
-            path = Path(directory) / name
-            key = path.relative_to(root).as_posix()
-            contents[key] = buffer.from_bytes(path.read_bytes())
-    return zarr.storage.MemoryStore(contents)
 
 
 @pytest.mark.parametrize("case", ZARR_CASES, ids=case_id)

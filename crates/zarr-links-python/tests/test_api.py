@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import zarr
-from conftest import REPO, SENTINEL2_V2, SENTINEL2_V3, cli_json, drop_root_index, run_cli
+from conftest import REPO, SENTINEL2_V2, SENTINEL2_V3, cli_json, drop_root_index, memory_copy, run_cli
 
 import zarr_links
 
@@ -152,3 +152,23 @@ def test_a_panic_is_a_zarr_links_error() -> None:
         zarr_links._core._panic_for_tests()
     # The interpreter and the package still work.
     assert zarr_links.validate(str(SENTINEL2_V3)).valid
+
+
+class NoListingStore(zarr.storage.MemoryStore):
+    """A store that cannot list its keys, as a plain HTTP server."""
+
+    supports_listing = False
+
+
+def test_a_store_that_cannot_list_is_checked_from_its_root() -> None:
+    complete = zarr_links.validate(str(SENTINEL2_V3))
+    store = NoListingStore(memory_copy(SENTINEL2_V3)._store_dict)
+    report = zarr_links.validate(store)
+    assert report.coverage == "reached" and complete.coverage == "complete"
+    assert report.valid
+    assert repr(report).startswith("<Report valid for the nodes reached: 0 errors, 0 warnings in ")
+    assert 0 < report.nodes <= complete.nodes
+    assert "partial check" in str(report)
+
+    broken = NoListingStore(memory_copy(BROKEN)._store_dict)
+    assert [f.rule for f in zarr_links.validate(broken).findings] == ["links.target.resolves"]

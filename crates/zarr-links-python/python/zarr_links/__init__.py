@@ -109,11 +109,6 @@ def _source(store: StoreLike) -> Any:
         if isinstance(store, (zarr.Group, zarr.Array)):
             store = store.store
         if isinstance(store, Store):
-            if not store.supports_listing:
-                raise ZarrLinksError(
-                    f"{store!r} cannot list its keys, and the validator needs to walk "
-                    "the hierarchy; use a store that supports listing"
-                )
             from ._stores import ZarrStoreReader, describe
 
             return ZarrStoreReader(store, describe(store))
@@ -132,6 +127,12 @@ def validate(store: StoreLike) -> Report:
     error (warnings are allowed); ``report.findings`` lists every finding
     with its rule, severity, node, file, JSON pointer, message and hint;
     ``report.to_dict()`` is the JSON of ``zarr-links validate --format json``.
+
+    A zarr-python store that cannot list its keys is checked from its root,
+    as a reader discovers it (index entries, link targets and their parent
+    groups): ``report.coverage`` is then ``"reached"``. zarr-python's
+    ``LocalStore`` follows symbolic links; pass the path to have them
+    checked (``links.store.layout``).
 
     Raises :class:`ZarrLinksError` when the store cannot be read at all (no
     such directory, a file, a directory inside a store, no Zarr metadata at

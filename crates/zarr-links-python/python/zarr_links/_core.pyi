@@ -65,6 +65,11 @@ class Report:
     def consolidated(self) -> bool:
         """Whether the nodes came from consolidated metadata."""
     @property
+    def coverage(self) -> str:
+        """``"complete"``, ``"consolidated"`` (consolidated metadata trusted)
+        or ``"reached"`` (a store that cannot be listed: only the nodes
+        reached from the root were checked)."""
+    @property
     def nodes(self) -> int:
         """How many nodes (groups and arrays) were read."""
     @property

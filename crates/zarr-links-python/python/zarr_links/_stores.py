@@ -22,12 +22,15 @@ class ZarrStoreReader:
     result per request: the bytes of the key or None when it does not
     exist; the names directly under the prefix; or the exception that
     reading raised, which the core reports as a finding about that key.
-    ``put`` writes one document.
+    ``put`` writes one document. ``listing`` tells whether the store can
+    list (``Store.supports_listing``); one that cannot is read from its root
+    as a reader discovers it (coverage ``"reached"``).
     """
 
     def __init__(self, store: Any, describe: str) -> None:
         self.store = store
         self.describe = describe
+        self.listing = bool(getattr(store, "supports_listing", True))
 
     def answer(self, requests: list[tuple[str, str]]) -> list[Any]:
         from zarr.core.sync import sync
