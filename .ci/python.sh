@@ -5,10 +5,9 @@
 #
 #   bash .ci/python.sh
 #
-# The venv (target/ci-venv-py) is made when missing and reused. When the
-# native binary exists (`.ci/run`'s test section builds it), the agreement
-# tests compare the Python API with it; otherwise with the wheel's own
-# `zarr-links` script.
+# The venv (target/ci-venv-py) is made when missing and reused. The
+# agreement tests compare the Python API with the native `zarr-links` binary
+# (a debug build, already there after `.ci/run`'s test section).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,10 +29,9 @@ wheel=$(ls "$WHEELS"/zarr_links-*.whl)
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
   --force-reinstall --no-deps "$wheel"
 
-if [ -x "$TARGET/debug/zarr-links" ]; then
-  ZARR_LINKS_CLI=$(cd "$TARGET/debug" && pwd)/zarr-links
-  export ZARR_LINKS_CLI
-fi
+cargo build --quiet -p zarr-links-cli
+ZARR_LINKS_CLI=$(cd "$TARGET/debug" && pwd)/zarr-links
+export ZARR_LINKS_CLI
 # From the tests' folder, so that nothing but the installed wheel can be
 # imported as zarr_links.
 (cd crates/zarr-links-python/tests && "../../../$VENV/bin/python" -m pytest -q -p no:cacheprovider)
