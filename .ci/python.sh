@@ -36,4 +36,8 @@ export ZARR_LINKS_CLI
 # imported as zarr_links.
 (cd crates/zarr-links-python/tests && "../../../$VENV/bin/python" -m pytest -q -p no:cacheprovider)
 
+# The stub says what the extension module has; the sources type-check.
+(cd crates/zarr-links-python/tests && "../../../$VENV/bin/python" -m mypy.stubtest zarr_links._core)
+"$VENV/bin/python" -m mypy --strict --no-incremental crates/zarr-links-python/python/zarr_links
+
 printf 'wheel: %s, %s bytes\n' "$(basename "$wheel")" "$(wc -c < "$wheel" | tr -d ' ')"

@@ -148,18 +148,18 @@ def validate(store: StoreLike) -> Report:
 def _node_path(node: Any) -> str:
     zarr = sys.modules.get("zarr")
     if zarr is not None and isinstance(node, (zarr.Group, zarr.Array)):
-        return "/" + node.path.strip("/")
+        return "/" + str(node.path).strip("/")
     if not isinstance(node, str):
         raise ZarrLinksError(
             f"node must be an absolute path such as '/measurements/b04', or a zarr-python "
             f"Group or Array, not a {_type_name(node)}"
         )
-    return node
+    return str(node)
 
 
 def related(
     store: StoreLike,
-    node: Union[str, "zarr.Group", "zarr.Array"],
+    node: Union[str, "zarr.Group", "zarr.Array[Any]"],
     type: str | None = None,
     direction: Literal["out", "in", "both"] = "out",
 ) -> list[dict[str, Any]]:
@@ -244,7 +244,7 @@ def _exists(store: Any, path: str, zarr_format: int) -> bool:
 
 
 def add_link(
-    node: Union["zarr.Group", "zarr.Array"],
+    node: Union["zarr.Group", "zarr.Array[Any]"],
     target: str,
     type: str,
     description: str | None = None,

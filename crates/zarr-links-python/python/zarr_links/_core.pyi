@@ -4,8 +4,23 @@ Use the package ``zarr_links``: its functions take any store (a path, a
 zarr-python group, array or store) and pass the core a path or a reader.
 """
 
-from typing import Any, Optional
+from typing import Any, Optional, final
 
+__all__ = [
+    "Finding",
+    "Report",
+    "ZarrLinksError",
+    "__version__",
+    "_panic_for_tests",
+    "consolidate_node",
+    "graph",
+    "index",
+    "plan_link",
+    "related",
+    "run_cli",
+    "validate",
+    "write_index",
+]
 __version__: str
 
 class ZarrLinksError(Exception):
@@ -13,6 +28,7 @@ class ZarrLinksError(Exception):
     package does not read, or an argument it cannot use. The message says
     which and what to do."""
 
+@final
 class Finding:
     """One broken requirement at one place in a store, as in
     ``zarr-links validate --format json``."""
@@ -40,8 +56,9 @@ class Finding:
         """How to fix it, or None."""
     def to_dict(self) -> dict[str, Any]:
         """The finding as a dict, as in the JSON report."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
+@final
 class Report:
     """The outcome of validating one store. ``str(report)`` is the text
     report of ``zarr-links validate``; ``repr(report)`` its summary line."""
