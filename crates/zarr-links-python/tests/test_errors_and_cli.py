@@ -54,6 +54,14 @@ def test_unsupported_store_objects(thing: object) -> None:
     assert type(thing).__name__ in str(e.value)
 
 
+def test_index_of_a_store_whose_root_is_an_array(tmp_path: Path) -> None:
+    zarr.create_array(tmp_path / "a.zarr", shape=(2,), dtype="uint8")
+    assert zarr_links.validate(str(tmp_path / "a.zarr")).valid
+    for call in (zarr_links.index, zarr_links.write_index):
+        with pytest.raises(ZarrLinksError, match="the root is an array; `links:index` goes on a group"):
+            call(str(tmp_path / "a.zarr"))
+
+
 def test_remote_urls_are_not_supported_yet() -> None:
     for url in ("s3://bucket/product.zarr", "https://example.org/product.zarr"):
         with pytest.raises(ZarrLinksError, match="remote stores are not yet supported by the Python package"):

@@ -209,6 +209,10 @@ def test_add_link_checks_type_and_target(tmp_path: Path, zarr_format: int) -> No
         "quality/mask/r10m/b04"
     ].attrs
 
+    read_only = zarr.open_group(path, mode="r")["quality/mask/r10m/b04"]
+    with pytest.raises(ZarrLinksError, match="cannot write the attributes of /quality/mask/r10m/b04"):
+        zarr_links.add_link(read_only, f"{R10M}/b04", "quality_for")
+
     # An absolute URI is not looked up; an IANA type is accepted.
     assert zarr_links.add_link(mask, "https://example.org/s2-l2a-atbd.pdf", "describedby")
     # The same link twice: nothing to do.

@@ -274,7 +274,8 @@ def add_link(
     Returns True when the link was added, False when the node already had
     a link with the same target and type (nothing is written). Raises
     :class:`ZarrLinksError` for an unknown type, a malformed or missing
-    target, or a node that is not a zarr-python Group or Array.
+    target, a node that is not a zarr-python Group or Array, or a store that
+    cannot be written (opened read-only, say).
 
     >>> mask = root["quality/mask/r10m/b04"]
     >>> zarr_links.add_link(mask, "/measurements/reflectance/r10m/b04", "quality_for")
@@ -305,7 +306,12 @@ def add_link(
         )
     if changes is None:
         return False
-    node.attrs.update(json.loads(changes))
+    try:
+        node.attrs.update(json.loads(changes))
+    except Exception as e:
+        raise ZarrLinksError(
+            f"cannot write the attributes of {_node_path(node)} through zarr-python: {e}"
+        ) from e
     from ._stores import ZarrStoreReader, describe
 
     _core.consolidate_node(ZarrStoreReader(store, describe(store)), _node_path(node), zarr_format)
