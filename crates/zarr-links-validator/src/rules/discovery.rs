@@ -97,8 +97,7 @@ fn root_index_hint(ctx: &Context<'_>, h: &zarr_links_model::Hierarchy) -> String
         },
     };
     format!(
-        "add a `links:index` to the root group's attributes, such as \"links:index\": {example}, or write one computed from the links with `zarr-links index --write {}`",
-        h.store
+        "add a `links:index` to the root group's attributes, such as \"links:index\": {example}, or let `zarr-links index --write` compute one from the links"
     )
 }
 
