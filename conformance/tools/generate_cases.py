@@ -43,7 +43,7 @@ from generate_use_cases import _diff  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFORMANCE = os.path.dirname(HERE)
 
-CELL_MEASURES = "https://cfconventions.org/cf-conventions/cf-conventions.html#cell-measures"
+CELL_MEASURES = "https://zarr-links.github.io/zarr-links/interoperability.html#cell-measures"
 
 # ---------------------------------------------------------------------------
 # building blocks

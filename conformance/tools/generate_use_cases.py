@@ -40,7 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CONFORMANCE = os.path.dirname(HERE)
 OUT = os.path.join(CONFORMANCE, "valid", "use-cases")
 
-CELL_MEASURES = "https://cfconventions.org/cf-conventions/cf-conventions.html#cell-measures"
+CELL_MEASURES = "https://zarr-links.github.io/zarr-links/interoperability.html#cell-measures"
 L1C_STORE = "s3://eopf-samples/S2B_MSIL1C_20250113T103309_N0511_R108_T32TLQ_20250113T122458.zarr"
 
 # ---------------------------------------------------------------------------
@@ -132,7 +132,9 @@ def sentinel2() -> dict:
             else:
                 finer = "r10m" if res == "r20m" else "r20m"
                 links = [link(f"/measurements/reflectance/{finer}/{b}", "derived_from",
-                              description=f"{b.upper()} resampled to {RES[res][2]} m")]
+                              description=f"{b.upper()} resampled to {RES[res][2]} m"),
+                         link(f"/measurements/reflectance/{finer}/{b}", "same_as",
+                              description=f"The same reflectance as {b.upper()} at {RES[finer][2]} m, on a coarser grid")]
                 resampled_index.append(path)
             t[path] = grid(res, "uint16", 0, linked(links, base, proj=True))
 
@@ -262,8 +264,18 @@ def sentinel2() -> dict:
         t[f"{g}/longitude"] = Array([9], "float64", ["longitude"], fill_value="NaN",
                                     attrs={"standard_name": "longitude", "units": "degrees_east"})
         for v in vars_:
+            attrs = {"long_name": v}
+            if v in ("u10", "v10"):
+                attrs = linked([link(f"{g}/wind10", "part_of",
+                                     description=f"The {v[0]} component of the 10 m wind")], attrs)
             t[f"{g}/{v}"] = Array([9, 9], "float32", ["latitude", "longitude"], fill_value="NaN",
-                                  attrs={"long_name": v})
+                                  attrs=attrs)
+        if src == "ecmwf":
+            # A vector stored as two arrays: the group states what its parts
+            # are, and each part says what it belongs to.
+            t[f"{g}/wind10"] = Group(linked(
+                [link(f"{g}/u10", "contains"), link(f"{g}/v10", "contains")],
+                {"long_name": "10 m wind vector", "description": "Its eastward (u10) and northward (v10) components"}))
 
     # root ---------------------------------------------------------------
     root = uses(LINKS_CMO_FULL)
@@ -383,12 +395,12 @@ def climate() -> dict:
 
 
 CASES = [
-    ("sentinel2-l2a-v3", sentinel2, 3, False,
+    ("sentinel2-l2a-v3", sentinel2, 3, True,
      "Sentinel-2 L2A product: 10/20/60 m bands, masks, detector footprints, scene classification, "
-     "AOT/WVP, true-colour quicklooks, NDVI, angles (Zarr v3)"),
+     "AOT/WVP, true-colour quicklooks, NDVI, angles, a wind vector (Zarr v3, inline consolidated metadata)"),
     ("sentinel2-l2a-v2", sentinel2, 2, True,
      "Sentinel-2 L2A product: 10/20/60 m bands, masks, detector footprints, scene classification, "
-     "AOT/WVP, true-colour quicklooks, NDVI, angles (Zarr v2, consolidated .zmetadata)"),
+     "AOT/WVP, true-colour quicklooks, NDVI, angles, a wind vector (Zarr v2, consolidated .zmetadata)"),
     ("climate-model-v3", climate, 3, False,
      "Climate model output: temperature with its uncertainty, daily and monthly precipitation, "
      "cell areas, CF attributes mirroring the links (Zarr v3)"),
@@ -401,8 +413,10 @@ RULES = {
     "sentinel2": [
         "links.declaration.required", "links.declaration.cmo", "links.relationships.array",
         "links.link.target", "links.link.type", "links.link.fields", "links.target.form",
-        "links.target.resolves", "links.kind.quality-for", "links.index.object", "links.index.path",
-        "links.index.on-group", "links.index.resolves", "links.target.uri",
+        "links.target.resolves", "links.kind.quality-for", "links.kind.same-as", "links.kind.part-of",
+        "links.kind.contains", "links.inverse.agree", "links.cycle.derived-from", "links.cycle.part-of",
+        "links.index.object", "links.index.path", "links.index.on-group", "links.index.resolves",
+        "links.target.uri", "links.store.consolidated",
     ],
     "climate": [
         "links.declaration.required", "links.declaration.cmo", "links.relationships.array",

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
-use zarr_links_graph::LinkGraph;
+use zarr_links_graph::{IndexPlan, LinkGraph};
 use zarr_links_model::attributes::INDEX;
 use zarr_links_model::convention::{declare, Declared};
 use zarr_links_model::{Hierarchy, NodeKind};
@@ -21,9 +21,12 @@ store it in the root group's attributes.
 ";
 
 const LONG_ABOUT_TAIL: &str = "\
-Categories the root's current index has and the computation does not produce (for \
-example a hand-made `bands`) are kept as they are, in their place; --replace drops \
-them. Computed categories replace same-named ones in place; new ones are appended.
+The root's current categories are kept as they are, in their place: a category someone \
+wrote (a hand-made `bands` or `derived`) is never replaced or extended. A computed \
+category is appended only when no `links:index` of the store, on the root or on any \
+other group, has a category of that name yet; a note on standard error names each \
+computed category left out and where the written one is. With --replace, the root's \
+index becomes the computed categories alone; indexes on other groups are never changed.
 
 --write edits the root's `zarr.json` (Zarr v3) or `.zattrs` (Zarr v2) in place: only \
 `links:index` changes, and `zarr_conventions` when the convention's declaration is \
@@ -53,8 +56,8 @@ pub struct Args {
     /// metadata) instead of printing it.
     #[arg(long)]
     pub write: bool,
-    /// Drop the root index's categories that the computation does not
-    /// produce, instead of keeping them.
+    /// Make the root's index the computed categories alone, dropping the
+    /// categories it has now (indexes on other groups are not changed).
     #[arg(long)]
     pub replace: bool,
 }
@@ -83,11 +86,23 @@ fn fail(args: &Args, message: impl std::fmt::Display) -> u8 {
 fn run_inner(args: &Args) -> Result<(), u8> {
     let opened = navigate::open("index", &args.store)?;
     let hierarchy = &opened.hierarchy;
-    let (index, kept) = planned_index(hierarchy, args.replace).map_err(|e| fail(args, e))?;
+    let plan = planned_index(hierarchy, args.replace).map_err(|e| fail(args, e))?;
+    for n in &plan.not_added {
+        let whose = if n.group == "/" {
+            "the root's `links:index`".to_string()
+        } else {
+            format!("the `links:index` of {}", n.group)
+        };
+        eprintln!(
+            "note: the computed category `{}` ({} nodes) is not added: {whose} already has a `{}`, and a written category is never replaced (--replace replaces the root's)",
+            n.name, n.computed, n.name
+        );
+    }
+    let index = &plan.index;
 
     if !args.write {
-        let mut s =
-            serde_json::to_string_pretty(&Value::Object(index)).expect("JSON values serialise");
+        let mut s = serde_json::to_string_pretty(&Value::Object(index.clone()))
+            .expect("JSON values serialise");
         s.push('\n');
         return navigate::print("index", &s);
     }
@@ -100,7 +115,7 @@ fn run_inner(args: &Args) -> Result<(), u8> {
     }
 
     let (declared, written) =
-        write_index(&opened.store, hierarchy, &index).map_err(|e| fail(args, e))?;
+        write_index(&opened.store, hierarchy, index).map_err(|e| fail(args, e))?;
 
     let entries: usize = index
         .values()
@@ -112,9 +127,9 @@ fn run_inner(args: &Args) -> Result<(), u8> {
         opened.shown,
         index.len()
     );
-    for (name, members) in &index {
+    for (name, members) in index {
         let n = members.as_array().map_or(0, Vec::len);
-        let how = if kept.contains(name) {
+        let how = if plan.kept.contains(name) {
             "kept"
         } else {
             "computed"
@@ -131,14 +146,11 @@ fn run_inner(args: &Args) -> Result<(), u8> {
 }
 
 /// The root `links:index` that `index` prints and `index --write` stores:
-/// the categories computed from the declared links, merged into the root's
-/// current index ([`LinkGraph::merged_index`]), and the names of the
-/// categories kept from it. Fails when the root's metadata cannot be read or
-/// the root is an array. The Python package's `index()` calls this too.
-pub fn planned_index(
-    hierarchy: &Hierarchy,
-    replace: bool,
-) -> Result<(Map<String, Value>, Vec<String>), String> {
+/// the root's current index with the computed categories that no index has
+/// yet ([`LinkGraph::merged_index`]). Fails when the root's metadata cannot
+/// be read or the root is an array. The Python package's `index()` calls
+/// this too.
+pub fn planned_index(hierarchy: &Hierarchy, replace: bool) -> Result<IndexPlan, String> {
     let Some(root) = hierarchy.root() else {
         return Err("the root's metadata cannot be read".to_string());
     };

@@ -31,8 +31,14 @@ A fact is listed once: when a derived inverse restates a declared link that is a
 listed, only the declared link is shown. Ask for `--direction out` or the inverse \
 `--type` to see the derived form.
 
+A `quality_for` link to a group applies to every node below the group, so the \
+incoming links of a node include the `quality_for` links to its enclosing groups, \
+marked \"via the enclosing group\".
+
 Example: which masks and products use band B04?
   zarr-links related STORE /measurements/reflectance/r10m/b04 --direction in
+Which quality layers apply to the 20 m band 4?
+  zarr-links related STORE /measurements/reflectance/r20m/b04 --type quality_for --direction in
 
 Exit status: 0 (also when nothing is linked), 2 when the store cannot be read, the node \
 does not exist (similar paths are suggested) or the type is unknown.";
@@ -58,7 +64,9 @@ pub struct Args {
     pub direction: DirectionArg,
     /// `text`: a table for people; `json`: an array of objects with `source`,
     /// `target`, `type`, `direction` (`out`/`in` relative to NODE),
-    /// `declared_on` (the node whose metadata states the link) and `derived`.
+    /// `declared_on` (the node whose metadata states the link), `derived`,
+    /// and `via` (for a `quality_for` link to a group that encloses NODE,
+    /// that group; else null).
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
 }
@@ -117,6 +125,7 @@ pub fn to_json(g: &LinkGraph<'_>, rows: &[Related<'_>]) -> Value {
                     "direction": r.side.as_str(),
                     "declared_on": g.name(r.edge.declared_on()),
                     "derived": r.edge.derived,
+                    "via": r.via.map(|v| g.name(v)),
                 })
             })
             .collect(),
@@ -166,6 +175,12 @@ fn to_text(g: &LinkGraph<'_>, node: NodeId, args: &Args, rows: &[Related<'_>]) -
             }
             let declared = g.name(r.edge.declared_on());
             let _ = write!(note, "derived inverse of the link declared on {declared}");
+        }
+        if let Some(group) = r.via {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+            let _ = write!(note, "via the enclosing group {}", g.name(group));
         }
         let note = if note.is_empty() {
             note

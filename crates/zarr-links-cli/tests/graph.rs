@@ -54,8 +54,23 @@ fn declared(name: &str) -> BTreeSet<(String, String, String)> {
 fn json_lists_the_declared_links() {
     for name in ["sentinel2-l2a-v3", "sentinel2-l2a-v2"] {
         let d = declared(name);
-        // 46 derived_from, 36 quality_for, describedby and license on the root.
-        assert_eq!(d.len(), 84, "{name}");
+        // 46 derived_from, 36 quality_for, 12 same_as (the resampled bands),
+        // 2 part_of and 2 contains (the wind vector), describedby and
+        // license on the root.
+        assert_eq!(d.len(), 100, "{name}");
+        let count = |t: &str| d.iter().filter(|(_, ty, _)| ty == t).count();
+        assert_eq!(
+            [
+                "derived_from",
+                "quality_for",
+                "same_as",
+                "part_of",
+                "contains"
+            ]
+            .map(count),
+            [46, 36, 12, 2, 2],
+            "{name}"
+        );
         for (src, t) in [
             ("/quality/mask/r10m/b04", "quality_for"),
             ("/classification/r20m/scl", "quality_for"),

@@ -104,42 +104,23 @@ fn assert_valid(dir: &Path) {
     );
 }
 
+/// The Sentinel-2 store has hand-made `quality` and `derived` categories:
+/// `index` keeps them as written and adds only the computed categories no
+/// index has; `--replace` gives the computed categories alone.
 #[test]
-fn sentinel_index_is_computed_from_the_links_and_keeps_curated_categories() {
+fn sentinel_index_keeps_curated_categories_and_adds_only_new_ones() {
     for name in ["sentinel2-l2a-v3", "sentinel2-l2a-v2"] {
+        let original = root_attributes(&store(name))[0].1["links:index"]
+            .as_object()
+            .unwrap()
+            .clone();
         let index = printed_index(&store(name), &[]);
         let keys: Vec<&str> = index.keys().map(String::as_str).collect();
-        // The store's own categories keep their place; `sources` is new.
-        assert_eq!(
-            keys,
-            [
-                "bands",
-                "resampled",
-                "quality",
-                "classification",
-                "derived",
-                "atmosphere",
-                "geometry",
-                "sources"
-            ],
-            "{name}"
-        );
-        let quality = strings(&index["quality"]);
-        for q in [
-            "/quality/mask/r10m/b04",
-            "/quality/detector_footprint/r10m/b04",
-            "/classification/r20m/scl",
-            "/quality/probability/r20m/cld",
-        ] {
-            assert!(quality.contains(&q), "{name}: quality has {q}");
-        }
-        let derived = strings(&index["derived"]);
-        for d in [
-            "/indices/ndvi",
-            "/quicklook/r10m/tci",
-            "/measurements/reflectance/r20m/b04",
-        ] {
-            assert!(derived.contains(&d), "{name}: derived has {d}");
+        let mut expected: Vec<&str> = original.keys().map(String::as_str).collect();
+        expected.extend(["sources", "alternates", "composites"]);
+        assert_eq!(keys, expected, "{name}: kept in place, new ones appended");
+        for (category, entries) in &original {
+            assert_eq!(&index[category], entries, "{name}: {category} as written");
         }
         let sources = strings(&index["sources"]);
         assert!(sources.contains(&"/measurements/reflectance/r10m/b04"));
@@ -148,22 +129,92 @@ fn sentinel_index_is_computed_from_the_links_and_keeps_curated_categories() {
             "a resampled band is derived, not a source"
         );
         assert!(!sources.contains(&"/indices/ndvi"));
-        for list in [&quality, &derived, &sources] {
+
+        // The note names what was left out and why.
+        let out = zarr_links(&["index", store(name).to_str().unwrap()]);
+        let err = String::from_utf8(out.stderr).unwrap();
+        for category in ["quality", "derived"] {
+            assert!(
+                err.contains(&format!("computed category `{category}`")),
+                "{name}: {err}"
+            );
+        }
+        for category in ["sources", "alternates", "composites"] {
+            assert!(!err.contains(&format!("`{category}`")), "{name}: {err}");
+        }
+        assert_eq!(
+            strings(&index["composites"]),
+            ["/conditions/meteorology/ecmwf/wind10"]
+        );
+
+        // --replace: the computed categories alone, sorted and unique.
+        let replaced = printed_index(&store(name), &["--replace"]);
+        assert_eq!(
+            replaced.keys().collect::<Vec<_>>(),
+            ["quality", "derived", "sources", "alternates", "composites"]
+        );
+        let quality = strings(&replaced["quality"]);
+        for q in [
+            "/quality/mask/r10m/b04",
+            "/quality/detector_footprint/r10m/b04",
+            "/classification/r20m/scl",
+            "/quality/probability/r20m/cld",
+        ] {
+            assert!(quality.contains(&q), "{name}: quality has {q}");
+        }
+        let derived = strings(&replaced["derived"]);
+        for d in [
+            "/indices/ndvi",
+            "/quicklook/r10m/tci",
+            "/measurements/reflectance/r20m/b04",
+        ] {
+            assert!(derived.contains(&d), "{name}: derived has {d}");
+        }
+        assert!(derived.len() > original["derived"].as_array().unwrap().len());
+        for list in [&quality, &derived] {
             let mut sorted = list.clone();
             sorted.sort();
             sorted.dedup();
             assert_eq!(list, &sorted, "{name}: sorted and unique");
         }
-        // Kept categories are the store's own, unchanged.
-        let original = &root_attributes(&store(name))[0].1["links:index"];
-        assert_eq!(index["bands"], original["bands"]);
-        // --replace keeps only what is computed.
-        let replaced = printed_index(&store(name), &["--replace"]);
-        assert_eq!(
-            replaced.keys().collect::<Vec<_>>(),
-            ["quality", "derived", "sources"]
-        );
     }
+}
+
+/// A category on a group other than the root counts as written: the
+/// computed category of that name is not added to the root.
+#[test]
+fn a_category_on_another_group_is_not_added_to_the_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    copy_dir(&store("climate-model-v3"), &dir);
+    let group = dir.join("precipitation").join("zarr.json");
+    let mut doc = json_file(&group);
+    doc["attributes"]["links:index"] =
+        serde_json::json!({"derived": ["/precipitation/monthly/pr"]});
+    let conventions = json_file(&dir.join("zarr.json"))["attributes"]["zarr_conventions"].clone();
+    doc["attributes"]["zarr_conventions"] = conventions;
+    fs::write(&group, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let root = dir.join("zarr.json");
+    let mut doc = json_file(&root);
+    doc["attributes"]["links:index"] = serde_json::json!({"variables": ["/temperature"]});
+    fs::write(&root, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    assert_valid(&dir);
+
+    let index = printed_index(&dir, &[]);
+    assert_eq!(index["variables"], serde_json::json!(["/temperature"]));
+    assert!(
+        index.contains_key("quality"),
+        "no index has `quality`: {index:?}"
+    );
+    assert!(
+        !index.contains_key("derived"),
+        "/precipitation has a `derived` category: {index:?}"
+    );
+    let out = zarr_links(&["index", dir.to_str().unwrap()]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("/precipitation"), "{err}");
+    // --replace puts every computed category on the root.
+    assert!(printed_index(&dir, &["--replace"]).contains_key("derived"));
 }
 
 #[test]

@@ -90,38 +90,47 @@ impl<'h> LinkGraph<'h> {
         LinksIndex(index)
     }
 
-    /// The index to store on the root: the computed categories merged into
-    /// `current` (the root's present `links:index`), unless `replace`.
-    /// Categories of `current` that the computation does not produce are
-    /// kept in their place; computed ones replace same-named ones in place;
-    /// new ones are appended. Returns the index and the kept categories.
-    pub fn merged_index(
-        &self,
-        current: Option<&Map<String, Value>>,
-        replace: bool,
-    ) -> (Map<String, Value>, Vec<String>) {
+    /// The index to store on the root ([`IndexPlan`]): the root's current
+    /// index (`current`) unchanged, with each computed category added after
+    /// it when no `links:index` of the store, on the root or on any other
+    /// group, has a category of that name yet. A category someone wrote is
+    /// never replaced or extended. With `replace`, the plan is the computed
+    /// categories alone.
+    ///
+    /// Spec: <https://zarr-links.github.io/zarr-links/discovery.html#writing-an-index>
+    pub fn merged_index(&self, current: Option<&Map<String, Value>>, replace: bool) -> IndexPlan {
         let computed = self.computed_index().0;
-        let mut kept = Vec::new();
-        let mut out = Map::new();
+        let mut plan = IndexPlan::default();
         if let (Some(current), false) = (current, replace) {
             for (name, entries) in current {
-                match computed.get(name) {
-                    Some(c) => {
-                        out.insert(name.clone(), c.clone());
-                    }
-                    None => {
-                        kept.push(name.clone());
-                        out.insert(name.clone(), entries.clone());
-                    }
-                }
+                plan.kept.push(name.clone());
+                plan.index.insert(name.clone(), entries.clone());
             }
         }
         for (name, entries) in computed {
-            if !out.contains_key(&name) {
-                out.insert(name, entries);
+            let written = (!replace)
+                .then(|| {
+                    plan.index.contains_key(&name).then_some("/").or_else(|| {
+                        self.categories
+                            .iter()
+                            .find(|c| c.name == name)
+                            .map(|c| self.name(c.group))
+                    })
+                })
+                .flatten();
+            match written {
+                Some(group) => plan.not_added.push(NotAdded {
+                    name,
+                    group: group.to_string(),
+                    computed: entries.as_array().map_or(0, Vec::len),
+                }),
+                None => {
+                    plan.added.push(name.clone());
+                    plan.index.insert(name, entries);
+                }
             }
         }
-        (out, kept)
+        plan
     }
 
     /// Whether the node is a store node that takes part in any declared link
@@ -130,4 +139,32 @@ impl<'h> LinkGraph<'h> {
         self.out_edges(node).any(|(_, e)| !e.derived)
             || self.in_edges(node).any(|(_, e)| !e.derived)
     }
+}
+
+/// The root `links:index` that `zarr-links index` prints and `--write`
+/// stores, and where each category comes from.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/discovery.html#writing-an-index>
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexPlan {
+    /// The index: kept categories first, in their order, then added ones.
+    pub index: Map<String, Value>,
+    /// The categories of the root's current index, kept as they are.
+    pub kept: Vec<String>,
+    /// The computed categories that were added.
+    pub added: Vec<String>,
+    /// The computed categories left out because an index already has a
+    /// category of that name.
+    pub not_added: Vec<NotAdded>,
+}
+
+/// A computed category that [`LinkGraph::merged_index`] did not add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAdded {
+    /// The category name, e.g. `derived`.
+    pub name: String,
+    /// The group whose `links:index` already has it (`/` for the root).
+    pub group: String,
+    /// How many members the computed category would have had.
+    pub computed: usize,
 }

@@ -67,5 +67,5 @@ pub mod render;
 
 pub use build::{Edge, EdgeId, GraphNode, IndexCategory, LinkGraph, NodeClass, NodeId, Skipped};
 pub use cycles::{Cycle, Family};
-pub use index::{CATEGORY_ORDER, COMPUTED_INDEX_DOC};
+pub use index::{IndexPlan, NotAdded, CATEGORY_ORDER, COMPUTED_INDEX_DOC};
 pub use query::{Direction, LineageStep, QualityLayer, Related, Side};

@@ -52,6 +52,10 @@ pub struct Related<'g> {
     pub side: Side,
     /// The node at the other end.
     pub other: NodeId,
+    /// For a `quality_for` link to a group that encloses the asked-about
+    /// node, that group: the link applies to the node through it
+    /// ([`LinkGraph::quality_layers`]). `None` for a link of the node itself.
+    pub via: Option<NodeId>,
 }
 
 /// One ancestor of a node along `derived_from` links.
@@ -219,6 +223,7 @@ impl<'h> LinkGraph<'h> {
                     edge,
                     side: Side::Out,
                     other: edge.target,
+                    via: None,
                 });
             }
         }
@@ -229,7 +234,19 @@ impl<'h> LinkGraph<'h> {
                     edge,
                     side: Side::In,
                     other: edge.source,
+                    via: None,
                 });
+            }
+            for layer in self.quality_layers(node) {
+                if layer.inherited {
+                    rows.push(Related {
+                        id: layer.edge,
+                        edge: &self.edges[layer.edge.ix()],
+                        side: Side::In,
+                        other: layer.layer,
+                        via: Some(layer.target),
+                    });
+                }
             }
         }
         if let Some(t) = r#type {
@@ -245,12 +262,14 @@ impl<'h> LinkGraph<'h> {
             (
                 a.side,
                 type_rank(self.edge_type(a.edge)),
+                a.via.is_some(),
                 self.name(a.other),
                 a.edge.derived,
             )
                 .cmp(&(
                     b.side,
                     type_rank(self.edge_type(b.edge)),
+                    b.via.is_some(),
                     self.name(b.other),
                     b.edge.derived,
                 ))

@@ -192,10 +192,32 @@ fn incoming_links_of_a_band_are_its_masks_and_products() {
             "/indices/ndvi",
             false,
         ),
+        // Declared for the enclosing group /measurements/reflectance/r10m.
+        row(
+            "in",
+            "quality_for",
+            "/quality/r10m_flags",
+            "/quality/r10m_flags",
+            false,
+        ),
         row("in", "same_as", "/legacy/B04", "/legacy/B04", false),
     ]
     .into();
     assert_eq!(got, want);
+    let id = g.find(B04).unwrap();
+    let via: Vec<(&str, Option<&str>)> = g
+        .related(id, Direction::In, None)
+        .iter()
+        .filter(|r| r.via.is_some())
+        .map(|r| (g.name(r.other), r.via.map(|v| g.name(v))))
+        .collect();
+    assert_eq!(
+        via,
+        [(
+            "/quality/r10m_flags",
+            Some("/measurements/reflectance/r10m")
+        )]
+    );
 }
 
 #[test]
@@ -203,9 +225,10 @@ fn type_filter_and_order() {
     let h = sentinel();
     let g = LinkGraph::build(&h);
     let got = rows(&g, B04, Direction::In, Some("quality_for"));
-    assert_eq!(got.len(), 2);
+    assert_eq!(got.len(), 3);
     assert!(got.iter().all(|r| r.1 == "quality_for"));
-    // Order: by type in the specification's order, then by the other path.
+    // Order: by type in the specification's order, the node's own links
+    // before those through a group, then by the other path.
     let id = g.find(B04).unwrap();
     let order: Vec<(&str, &str)> = g
         .related(id, Direction::In, None)
@@ -220,6 +243,8 @@ fn type_filter_and_order() {
             ("derived_from", "/quicklook/r10m/tci"),
             ("quality_for", "/classification/r20m/scl"),
             ("quality_for", "/quality/mask/r10m/b04"),
+            // Through the enclosing group, after the band's own.
+            ("quality_for", "/quality/r10m_flags"),
             ("same_as", "/legacy/B04"),
         ]
     );
@@ -343,6 +368,7 @@ fn lineage_survives_a_cycle() {
     assert_eq!(got, vec![(1, "/b"), (2, "/c")]);
 }
 
+// rule: links.reader.quality-scope
 #[test]
 fn quality_layers_include_those_of_enclosing_groups() {
     let h = sentinel();

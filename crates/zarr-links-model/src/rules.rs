@@ -344,6 +344,9 @@ rules! {
     /// Readers derive inverses.
     ReaderInverse = "links.reader.inverse", Must, Hierarchy, Implementation, Core, Consistency,
         "A reader MUST derive the inverse of every declared in-store link, so that navigation from the target finds the source.";
+    /// A `quality_for` link to a group applies below it.
+    ReaderQualityScope = "links.reader.quality-scope", Must, Hierarchy, Implementation, Core, Relationships,
+        "A reader MUST apply a `quality_for` link whose target is a group to every node below that group, as if the link named each of them.";
     /// Readers ignore what they do not know.
     ReaderIgnoreUnknown = "links.reader.ignore-unknown", Must, Hierarchy, Implementation, Core, Relationships,
         "A reader MUST ignore link members and `links:` attributes it does not know, rather than reject the store.";

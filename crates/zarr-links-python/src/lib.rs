@@ -208,16 +208,16 @@ fn graph<'py>(
     })
 }
 
-/// The root `links:index` computed from the declared links, merged into the
-/// root's current index, as `zarr-links index` prints it.
+/// The root `links:index` as `zarr-links index` prints it: the root's
+/// current index with the computed categories that no index has yet.
 #[pyfunction]
 fn index<'py>(py: Python<'py>, store: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     guarded(|| {
         let source = Source::from_python(store)?;
         let loaded = load_source(py, &source)?;
-        let (index, _kept) = zarr_links_cli::shared::planned_index(&loaded.hierarchy, false)
+        let plan = zarr_links_cli::shared::planned_index(&loaded.hierarchy, false)
             .map_err(|e| error(format!("{}: {e}", source.describe().unwrap_or_default())))?;
-        json_to_python(py, &Value::Object(index))
+        json_to_python(py, &Value::Object(plan.index))
     })
 }
 
@@ -229,8 +229,9 @@ fn write_index<'py>(py: Python<'py>, store: &Bound<'py, PyAny>) -> PyResult<Boun
         let source = Source::from_python(store)?;
         let loaded = load_source(py, &source)?;
         let shown = source.describe()?;
-        let (index, _kept) = zarr_links_cli::shared::planned_index(&loaded.hierarchy, false)
-            .map_err(|e| error(format!("{shown}: {e}")))?;
+        let index = zarr_links_cli::shared::planned_index(&loaded.hierarchy, false)
+            .map_err(|e| error(format!("{shown}: {e}")))?
+            .index;
         if !index.is_empty() {
             zarr_links_cli::shared::write_index(loaded.writer.store(), &loaded.hierarchy, &index)
                 .map_err(|e| error(format!("{shown}: {e}")))?;

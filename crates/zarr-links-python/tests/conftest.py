@@ -22,6 +22,8 @@ CONFORMANCE = REPO / "conformance"
 USE_CASES = CONFORMANCE / "valid" / "use-cases"
 SENTINEL2_V3 = USE_CASES / "sentinel2-l2a-v3" / "store"
 SENTINEL2_V2 = USE_CASES / "sentinel2-l2a-v2" / "store"
+# Not consolidated: what a reader finds depends on how it can list.
+CLIMATE_V3 = USE_CASES / "climate-model-v3" / "store"
 
 
 def conformance_cases() -> list[Path]:

@@ -267,6 +267,7 @@ def test_memory_store_workflow() -> None:
             "direction": "in",
             "declared_on": "/cloud_mask",
             "derived": False,
+            "via": None,
         }
     ]
     assert zarr_links.related(store, mask) == zarr_links.related(store, "/cloud_mask")

@@ -66,7 +66,14 @@ fn edit(root: &Path, fmt: Fmt, node: &str, f: &dyn Fn(&mut Map<String, Value>)) 
                 .entry("attributes")
                 .or_insert(json!({}));
             f(attrs.as_object_mut().unwrap());
+            let attrs = attrs.clone();
             write(&p, &doc);
+            let root_doc = root.join("zarr.json");
+            let mut top = read(&root_doc);
+            if !prefix.is_empty() && top.get("consolidated_metadata").is_some() {
+                top["consolidated_metadata"]["metadata"][prefix]["attributes"] = attrs;
+                write(&root_doc, &top);
+            }
         }
         Fmt::V2 => {
             let key = if prefix.is_empty() {
@@ -92,6 +99,13 @@ fn edit(root: &Path, fmt: Fmt, node: &str, f: &dyn Fn(&mut Map<String, Value>)) 
 fn loc(fmt: Fmt, consolidated: bool, node: &str, within: &str) -> (String, String) {
     let prefix = node.trim_start_matches('/');
     match (fmt, consolidated) {
+        (Fmt::V3, true) if !prefix.is_empty() => (
+            "zarr.json".into(),
+            format!(
+                "/consolidated_metadata/metadata/{}/attributes{within}",
+                pointer_token(prefix)
+            ),
+        ),
         (Fmt::V3, _) => (
             if prefix.is_empty() {
                 "zarr.json".into()
