@@ -1,0 +1,246 @@
+//! A pasted document, checked on its own: one node's `zarr.json` or an
+//! attributes object (a v2 `.zattrs`, or the `attributes` of a v3
+//! `zarr.json`).
+//!
+//! The document is put at the root of a one-node store in memory and read
+//! by the same loader as a whole store, so that a document's own problems
+//! (a byte order mark, a wrong `node_type`, attributes that are not an
+//! object) read word for word as the command line reports them. Only the
+//! checks that need no other node run on it: the schema-level rules
+//! ([`zarr_links_validator::check_node`]). Targets, node kinds, cycles and
+//! the index need the whole store.
+//!
+//! Spec: <https://zarr-links.github.io/zarr-links/validation.html>
+
+use serde_json::{json, Value};
+use zarr_links_model::document::parse_document;
+use zarr_links_model::{Finding, NodeKind};
+use zarr_links_store::load::{Answer, LoadOptions, Loader, Poll, Request};
+
+/// The result of checking a pasted document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pasted {
+    /// The document was checked: what it was read as, and the findings.
+    Checked {
+        /// `zarr.json` or `.zattrs`: the file the document was read as.
+        file: &'static str,
+        /// The node's kind (from `node_type`, or as chosen for attributes).
+        kind: Option<NodeKind>,
+        /// Findings, sorted as in a report.
+        findings: Vec<Finding>,
+    },
+    /// The text could not be checked (not JSON, not an object, a v2
+    /// `.zarray`/`.zgroup`): why, for a person.
+    Refused(String),
+}
+
+impl Pasted {
+    /// The JSON the page reads: `{"file", "kind", "valid", "errors",
+    /// "warnings", "findings"}` or `{"refused": message}`.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Pasted::Checked {
+                file,
+                kind,
+                findings,
+            } => {
+                let errors = findings
+                    .iter()
+                    .filter(|f| f.severity == zarr_links_model::Severity::Error)
+                    .count();
+                json!({
+                    "file": file,
+                    "kind": kind.map(NodeKind::as_str),
+                    "valid": errors == 0,
+                    "errors": errors,
+                    "warnings": findings.len() - errors,
+                    "findings": findings,
+                })
+            }
+            Pasted::Refused(message) => json!({ "refused": message }),
+        }
+    }
+}
+
+/// Checks one pasted document. `kind` is the node kind an attributes object
+/// belongs to (a `zarr.json` states its own).
+pub fn check(text: &[u8], kind: NodeKind) -> Pasted {
+    let parsed = parse_document(text);
+    let Some(object) = parsed.object else {
+        let why = parsed
+            .issues
+            .into_iter()
+            .map(|(message, _)| message)
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Pasted::Refused(format!(
+            "the pasted text is not a JSON object: {why}. Paste one node's `zarr.json`, or its attributes object"
+        ));
+    };
+    let v3 = object.contains_key("node_type") || object.contains_key("zarr_format");
+    let store: Vec<(&str, Vec<u8>)> = if !v3 {
+        let kind_file = match kind {
+            NodeKind::Group => ".zgroup",
+            NodeKind::Array => ".zarray",
+        };
+        vec![
+            (".zattrs", text.to_vec()),
+            (kind_file, br#"{"zarr_format": 2}"#.to_vec()),
+        ]
+    } else if object.get("zarr_format") == Some(&json!(2)) {
+        return Pasted::Refused(
+            "this is a Zarr v2 `.zarray` or `.zgroup`, which holds no attributes; paste the node's `.zattrs` instead"
+                .to_string(),
+        );
+    } else {
+        vec![("zarr.json", text.to_vec())]
+    };
+    let mut loader = Loader::new(
+        "pasted document",
+        LoadOptions {
+            keep_attributes: false,
+            listing: true,
+            verify_consolidated: false,
+        },
+    );
+    loop {
+        match loader.poll(64) {
+            Poll::Requests(batch) => {
+                let answers = batch
+                    .into_iter()
+                    .map(|r| match r {
+                        Request::Get(key) => Answer::Got {
+                            result: Ok(store
+                                .iter()
+                                .find(|(k, _)| *k == key)
+                                .map(|(_, b)| b.clone())),
+                            key,
+                        },
+                        // The one node has no children.
+                        Request::List(prefix) => Answer::Listed {
+                            result: Ok(Vec::new()),
+                            prefix,
+                        },
+                    })
+                    .collect();
+                loader.feed(answers);
+            }
+            Poll::Pending => unreachable!("every request is answered at once"),
+            Poll::Done => break,
+        }
+    }
+    let hierarchy = match loader.finish() {
+        Ok(h) => h,
+        Err(e) => return Pasted::Refused(e.to_string()),
+    };
+    let mut findings = hierarchy.findings.clone();
+    let mut node_kind = None;
+    for node in hierarchy.nodes() {
+        if hierarchy.unreadable.contains(&node.path) {
+            continue;
+        }
+        node_kind = Some(node.kind);
+        findings.extend(zarr_links_validator::check_node(node));
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+    Pasted::Checked {
+        file: if v3 { "zarr.json" } else { ".zattrs" },
+        kind: node_kind,
+        findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(p: &Pasted) -> Vec<&'static str> {
+        match p {
+            Pasted::Checked { findings, .. } => findings.iter().map(|f| f.rule.id()).collect(),
+            Pasted::Refused(m) => panic!("refused: {m}"),
+        }
+    }
+
+    const DECLARED: &str =
+        r#"[{"uuid": "9500acb2-598d-48c1-ac4c-96f069e8299b", "name": "links:"}]"#;
+
+    #[test]
+    fn a_clean_zarr_json_has_no_findings() {
+        let doc = format!(
+            r#"{{"zarr_format": 3, "node_type": "array", "attributes": {{"zarr_conventions": {DECLARED},
+            "links:relationships": [{{"type": "derived_from", "target": "/bands/b04"}}]}}}}"#
+        );
+        let p = check(doc.as_bytes(), NodeKind::Group);
+        assert_eq!(rules(&p), Vec::<&str>::new());
+        assert!(matches!(
+            p,
+            Pasted::Checked {
+                file: "zarr.json",
+                kind: Some(NodeKind::Array),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_relative_target_is_a_schema_finding() {
+        let doc = format!(
+            r#"{{"zarr_conventions": {DECLARED}, "links:relationships": [{{"type": "derived_from", "target": "bands/b04"}}]}}"#
+        );
+        let p = check(doc.as_bytes(), NodeKind::Array);
+        assert_eq!(rules(&p), ["links.target.form"]);
+        let Pasted::Checked { findings, file, .. } = &p else {
+            unreachable!()
+        };
+        assert_eq!(*file, ".zattrs");
+        assert_eq!(findings[0].pointer, "/links:relationships/0/target");
+    }
+
+    #[test]
+    fn an_index_on_an_array_needs_the_kind() {
+        let doc = format!(r#"{{"zarr_conventions": {DECLARED}, "links:index": {{}}}}"#);
+        assert_eq!(
+            rules(&check(doc.as_bytes(), NodeKind::Array)),
+            ["links.index.on-group"]
+        );
+        assert!(rules(&check(doc.as_bytes(), NodeKind::Group)).is_empty());
+    }
+
+    #[test]
+    fn zarr_level_problems_read_as_the_loader_reports_them() {
+        let p = check(
+            br#"{"zarr_format": 3, "node_type": "table"}"#,
+            NodeKind::Group,
+        );
+        let Pasted::Checked { findings, .. } = &p else {
+            panic!("{p:?}")
+        };
+        assert_eq!(findings[0].rule.id(), "links.store.metadata");
+        assert!(findings[0].message.contains("`node_type` \"table\""));
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_refused_with_the_parser_s_message() {
+        let Pasted::Refused(m) = check(b"{\"zarr_format\": 3,", NodeKind::Group) else {
+            panic!()
+        };
+        assert!(m.contains("truncated"), "{m}");
+        let Pasted::Refused(m) = check(b"hello", NodeKind::Group) else {
+            panic!()
+        };
+        assert!(m.starts_with("the pasted text is not a JSON object"), "{m}");
+        let Pasted::Refused(m) = check(b"[1, 2]", NodeKind::Group) else {
+            panic!()
+        };
+        assert!(m.contains("JSON array"), "{m}");
+    }
+
+    #[test]
+    fn a_v2_kind_document_is_refused() {
+        let Pasted::Refused(m) = check(br#"{"zarr_format": 2}"#, NodeKind::Group) else {
+            panic!()
+        };
+        assert!(m.contains(".zattrs"));
+    }
+}
