@@ -29,8 +29,8 @@ pub const OUT_DIR: &str = "spec/validate/pkg";
 
 /// The version of a package in `Cargo.lock`.
 pub fn locked_version(root: &Path, package: &str) -> Result<String, String> {
-    let lock = std::fs::read_to_string(root.join("Cargo.lock"))
-        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let wanted = format!("name = \"{package}\"");
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
