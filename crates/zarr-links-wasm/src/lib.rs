@@ -177,9 +177,10 @@ pub fn check_document(text: &str, kind: &str) -> String {
     paste::check(text.as_bytes(), kind).to_json().to_string()
 }
 
-/// Every rule of the registry, as JSON: `[{"id", "severity", "chapter",
-/// "summary"}]`, where `chapter` is the book page that states it
-/// (`consistency.html`); the rule's anchor there is `r-<id>`.
+/// Every rule of the registry, as JSON: `[{"id", "severity", "level",
+/// "chapter", "summary"}]`, where `level` is `schema` or `hierarchy` and
+/// `chapter` is the book page that states the rule (`consistency.html`);
+/// the rule's anchor there is `r-<id>`.
 #[wasm_bindgen]
 pub fn rules() -> String {
     let rules: Vec<Value> = Rule::ALL
@@ -189,6 +190,7 @@ pub fn rules() -> String {
             json!({
                 "id": info.id,
                 "severity": r.severity().as_str(),
+                "level": info.level.as_str(),
                 "chapter": format!("{}.html", info.topic.as_str()),
                 "summary": info.summary,
             })

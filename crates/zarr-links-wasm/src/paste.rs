@@ -74,7 +74,7 @@ pub fn check(text: &[u8], kind: NodeKind) -> Pasted {
             .collect::<Vec<_>>()
             .join("; ");
         return Pasted::Refused(format!(
-            "the pasted text is not a JSON object: {why}. Paste one node's `zarr.json`, or its attributes object"
+            "{why}. Paste one node's `zarr.json`, or its attributes object."
         ));
     };
     let v3 = object.contains_key("node_type") || object.contains_key("zarr_format");
@@ -229,7 +229,7 @@ mod tests {
         let Pasted::Refused(m) = check(b"hello", NodeKind::Group) else {
             panic!()
         };
-        assert!(m.starts_with("the pasted text is not a JSON object"), "{m}");
+        assert!(m.starts_with("the document is not valid JSON"), "{m}");
         let Pasted::Refused(m) = check(b"[1, 2]", NodeKind::Group) else {
             panic!()
         };

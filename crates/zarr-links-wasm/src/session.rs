@@ -10,19 +10,21 @@
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/stores.html>
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use zarr_links_model::Hierarchy;
 use zarr_links_store::load::{Answer, LoadOptions, Loader, Poll, Request};
-use zarr_links_store::{valid_key, DirEntry, StoreError, MAX_DOCUMENT_BYTES};
+use zarr_links_store::{join_key, valid_key, DirEntry, StoreError, MAX_DOCUMENT_BYTES};
 
 /// The files of a picked folder: keys relative to the store root, with
 /// their sizes in bytes.
 #[derive(Debug, Default, Clone)]
 pub struct Files {
     files: BTreeMap<String, u64>,
-    /// Every directory that holds a file, at any depth (`""` is the root).
-    dirs: BTreeSet<String>,
+    /// Every directory that holds a file (`""` is the root), with the
+    /// entries directly under it: name, and whether it is a directory. A
+    /// listing costs what it lists, however many chunk files lie deeper.
+    children: BTreeMap<String, BTreeMap<String, bool>>,
 }
 
 impl Files {
@@ -33,12 +35,17 @@ impl Files {
             return Err(format!("{key:?} is not a file path inside the folder"));
         }
         self.files.insert(key.to_string(), size);
-        let mut end = 0;
-        self.dirs.insert(String::new());
-        while let Some(i) = key[end..].find('/') {
-            end += i;
-            self.dirs.insert(key[..end].to_string());
-            end += 1;
+        let segments = key.split('/').count();
+        let mut parent = String::new();
+        for (i, name) in key.split('/').enumerate() {
+            let is_dir = self
+                .children
+                .entry(parent.clone())
+                .or_default()
+                .entry(name.to_string())
+                .or_insert(false);
+            *is_dir |= i + 1 < segments;
+            parent = join_key(&parent, name);
         }
         Ok(())
     }
@@ -61,28 +68,13 @@ impl Files {
         if self.files.contains_key(prefix) {
             return Err(StoreError::NotADirectory(prefix.to_string()));
         }
-        let start = if prefix.is_empty() {
-            String::new()
-        } else {
-            format!("{prefix}/")
-        };
-        let mut names: BTreeMap<&str, bool> = BTreeMap::new();
-        let below = |k: &&String| k.starts_with(&start);
-        for key in self.files.keys().filter(below) {
-            let rest = &key[start.len()..];
-            match rest.split_once('/') {
-                Some((dir, _)) => {
-                    names.insert(dir, true);
-                }
-                None => {
-                    names.entry(rest).or_insert(false);
-                }
-            }
-        }
-        let mut out: Vec<DirEntry> = names
+        let mut out: Vec<DirEntry> = self
+            .children
+            .get(prefix)
             .into_iter()
-            .map(|(name, is_dir)| DirEntry {
-                name: name.to_string(),
+            .flatten()
+            .map(|(name, &is_dir)| DirEntry {
+                name: name.clone(),
                 is_dir,
                 problem: None,
             })
@@ -97,7 +89,7 @@ impl Files {
         if key.is_empty() || !valid_key(key) {
             return Some(Err(StoreError::InvalidKey(key.to_string())));
         }
-        if self.dirs.contains(key) {
+        if self.children.contains_key(key) {
             return Some(Err(StoreError::IsADirectory(key.to_string())));
         }
         let mut end = 0;

@@ -38,9 +38,10 @@ if (!existsSync(CLI)) {
   throw new Error(`${CLI} does not exist: build it with \`cargo build -p zarr-links-cli\` or set ZARR_LINKS_CLI`);
 }
 
-const { initSync, StoreCheck } = await import(join(PKG, 'zarr_links.js'));
+const { initSync, StoreCheck, checkDocument, rules } = await import(join(PKG, 'zarr_links.js'));
 const { drive, folderReader, absent } = await import(join(ROOT, 'spec/validate/driver.js'));
 initSync({ module: readFileSync(join(PKG, 'zarr_links_bg.wasm')) });
+const LEVEL = new Map(JSON.parse(rules()).map((r) => [r.id, r.level]));
 
 /** Every case folder with a store, relative to conformance/. */
 function cases() {
@@ -166,4 +167,65 @@ test('a store by URL without consolidated metadata is checked partially, from th
   check.free();
   assert.equal(report.coverage, 'reached');
   assert.ok(report.nodes > 1, 'the index led to more nodes than the root');
+});
+
+// Pasted documents: every node document of every case without consolidated
+// metadata, pasted on its own, gives the CLI's findings for that file under
+// the rules one document decides: the schema-level rules, and the
+// document's own problems (`links.store.metadata`). Documents that are no
+// JSON object are refused instead (a separate test below).
+test('every pasted node document gives the CLI\'s schema-level findings for that file', (t) => {
+  let compared = 0;
+  let withFindings = 0;
+  for (const name of all) {
+    if (EXCLUDED.has(name)) continue;
+    const store = join(ROOT, 'conformance', name, 'store');
+    const files = pickedFolder(store).map((f) => f.path.slice('store/'.length));
+    if (files.includes('.zmetadata') || JSON.parse(readFileSync(join(store, files.includes('zarr.json') ? 'zarr.json' : '.zgroup'), 'utf8')).consolidated_metadata) continue;
+    const expected = cli(store).report;
+    if (!expected) continue;
+    for (const file of files.filter((f) => /(^|\/)(zarr\.json|\.zattrs)$/.test(f))) {
+      const text = readFileSync(join(store, ...file.split('/')));
+      let parsed;
+      try {
+        parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(text));
+      } catch {
+        continue;
+      }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
+      const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+      const kind = files.includes(`${dir}.zarray`) ? 'array' : 'group';
+      // As pasted: a byte order mark stays in the text.
+      const got = JSON.parse(checkDocument(new TextDecoder('utf-8', { ignoreBOM: true }).decode(text), kind));
+      const strip = (f) => ({ rule: f.rule, severity: f.severity, pointer: f.pointer, message: f.message, hint: f.hint });
+      const want = expected.findings.filter((f) => f.file === file && (LEVEL.get(f.rule) === 'schema' || f.rule === 'links.store.metadata')).map(strip);
+      if (got.refused !== undefined) {
+        // A document the validator refuses (nested too deep): the CLI
+        // reports it under links.store.metadata, with the same words.
+        assert.equal(want.length, 1, `${name}/${file}: ${got.refused}`);
+        assert.equal(want[0].rule, 'links.store.metadata');
+        assert.ok(got.refused.startsWith(want[0].message), `${name}/${file}: ${got.refused}`);
+        compared += 1;
+        continue;
+      }
+      assert.deepEqual(got.findings.map(strip), want, `${name}/${file}`);
+      assert.ok(got.findings.every((f) => f.file === file.slice(dir.length)), `${name}/${file}: named as the file pasted`);
+      compared += 1;
+      if (want.length) withFindings += 1;
+    }
+  }
+  t.diagnostic(`compared ${compared} pasted documents, ${withFindings} of them with findings`);
+  assert.ok(compared > 300 && withFindings > 20, `compared ${compared} documents, ${withFindings} with findings`);
+});
+
+test('pasted text that is not a JSON object is refused with the parser\'s message', () => {
+  for (const [text, words] of [
+    ['{"zarr_format": 3,', /truncated/],
+    ['links:relationships = []', /not valid JSON/],
+    ['[1, 2]', /a JSON array; expected a JSON object/],
+    ['', /not valid JSON|ends early/],
+  ]) {
+    const got = JSON.parse(checkDocument(text, 'group'));
+    assert.match(got.refused ?? '', words, text);
+  }
 });
