@@ -126,7 +126,7 @@ function renderReport(report, check) {
   header.hidden = false;
   renderFindings(report.findings);
   const notes = [];
-  if (!report.convention_used) notes.push('The convention is not in use: no node carries a `links:` attribute.');
+  if (!report.convention_used) notes.push('The convention is not in use: no node carries a links: attribute.');
   if (report.coverage === 'consolidated') {
     notes.push('The nodes and attributes come from the consolidated metadata; the per-node documents were not read (a local check of the folder also compares them).');
   } else if (report.coverage === 'reached') {
@@ -549,7 +549,7 @@ async function start() {
       'unavailable',
       'The validator is not available in this build of the book.',
       `Its WebAssembly files (validate/pkg/) could not be loaded: ${e && e.message ? e.message : e}.`,
-      'They are built by `cargo xtask wasm` before `mdbook build`. The page must also be served over http(s): browsers do not run WebAssembly modules from file:// pages. Meanwhile, the command line checks the same: zarr-links validate STORE.',
+      el('p', {}, 'They are built by ', el('code', { text: 'cargo xtask wasm' }), ' before ', el('code', { text: 'mdbook build' }), '. The page must also be served over http(s): browsers do not run WebAssembly modules from file:// pages. Meanwhile, the command line checks the same: ', el('code', { text: 'zarr-links validate STORE' }), '.'),
     );
     setState('unavailable');
     return;
