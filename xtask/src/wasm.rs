@@ -60,7 +60,17 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-/// The `wasm-bindgen` command at `version`, installed when missing.
+/// Where `cargo install` puts binaries: `$CARGO_HOME/bin`, else
+/// `~/.cargo/bin`.
+fn cargo_bin(name: &str) -> Option<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+    Some(home.join("bin").join(name))
+}
+
+/// The `wasm-bindgen` command at `version` (`WASM_BINDGEN`, else the one on
+/// `PATH`, else cargo's bin directory), installed when none is that version.
 fn wasm_bindgen(version: &str) -> Result<PathBuf, String> {
     let wanted = format!("wasm-bindgen {version}");
     let found = |exe: &Path| {
@@ -71,12 +81,22 @@ fn wasm_bindgen(version: &str) -> Result<PathBuf, String> {
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
     };
-    let exe = PathBuf::from(std::env::var_os("WASM_BINDGEN").unwrap_or("wasm-bindgen".into()));
-    match found(&exe) {
-        Some(v) if v == wanted => return Ok(exe),
-        Some(v) => eprintln!("xtask wasm: {} is {v}; installing {wanted}", exe.display()),
-        None => eprintln!("xtask wasm: no {}; installing {wanted}", exe.display()),
+    let candidates: Vec<PathBuf> = match std::env::var_os("WASM_BINDGEN") {
+        Some(exe) => vec![PathBuf::from(exe)],
+        None => std::iter::once(PathBuf::from("wasm-bindgen"))
+            .chain(cargo_bin("wasm-bindgen"))
+            .collect(),
+    };
+    let matching = |candidates: &[PathBuf]| {
+        candidates
+            .iter()
+            .find(|exe| found(exe).as_deref() == Some(wanted.as_str()))
+            .cloned()
+    };
+    if let Some(exe) = matching(&candidates) {
+        return Ok(exe);
     }
+    eprintln!("xtask wasm: no {wanted} found; installing it");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let spec = format!("={version}");
     let install = |locked: bool| {
@@ -98,13 +118,11 @@ fn wasm_bindgen(version: &str) -> Result<PathBuf, String> {
         );
         install(false)?;
     }
-    let installed = PathBuf::from("wasm-bindgen");
-    match found(&installed) {
-        Some(v) if v == wanted => Ok(installed),
-        other => Err(format!(
-            "after `cargo install`, `wasm-bindgen --version` gives {other:?}, not {wanted:?}: is cargo's bin directory on PATH?"
-        )),
-    }
+    matching(&candidates).ok_or_else(|| {
+        format!(
+            "after `cargo install`, no {wanted} at {candidates:?}; set WASM_BINDGEN to its path"
+        )
+    })
 }
 
 fn gzipped_size(path: &Path) -> Result<u64, String> {
