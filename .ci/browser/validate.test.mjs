@@ -477,3 +477,41 @@ test('a narrow screen: no horizontal overflow of the page, the findings wrap', a
     await page.setViewport({ width: 1200, height: 900 });
   }
 });
+
+test('readable contrast in a light and a dark theme (WCAG AA, 4.5:1 for text)', async (t) => {
+  const rel = 'conformance/invalid/targets/target_not_found/store';
+  for (const theme of ['light', 'navy']) {
+    await page.goto(validateHtml());
+    await page.evaluate((t) => localStorage.setItem('mdbook-theme', t), theme);
+    await page.goto(validateHtml(`?url=${encodeURIComponent(storeUrl(rel))}`));
+    assert.equal((await settled(page)).state, 'done');
+    assert.equal(await page.evaluate(() => document.documentElement.classList.contains(localStorage.getItem('mdbook-theme'))), true);
+    const ratios = await page.evaluate(() => {
+      const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const background = (e) => {
+        for (; e; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      const out = {};
+      for (const sel of ['.zl-text', '.zl-badge-error', 'a.zl-rule', 'a.zl-rule code', '.zl-where', '.zl-summary', '.zl-summary strong', '.zl-notice', '#zl-message', '.zl-header', '.zl-legend-item', 'label[for="zl-url"]', '#zl-url', '#zl-url-go']) {
+        const e = document.querySelector(sel);
+        if (!e || e.hidden) continue;
+        const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(background(e))];
+        out[sel] = Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 10) / 10;
+      }
+      return out;
+    });
+    t.diagnostic(`${theme}: ${Object.entries(ratios).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    assert.ok(Object.keys(ratios).length >= 10, JSON.stringify(ratios));
+    for (const [sel, ratio] of Object.entries(ratios)) assert.ok(ratio >= 4.5, `${theme}: ${sel} has contrast ${ratio}:1`);
+    await shot(page, `theme-${theme}`);
+  }
+  await page.evaluate(() => localStorage.removeItem('mdbook-theme'));
+});
