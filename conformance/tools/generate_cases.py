@@ -153,11 +153,24 @@ case("valid/declaration/foreign_legacy_string",
      simple_tree([link("/bands/b04", "quality_for")],
                  **{"/bands/b04": band({"zarr_conventions": [PROJ_UUID], "proj:code": "EPSG:32632"})}))
 
+case("valid/declaration/foreign_entries_beside_ours",
+     "Beside the convention's CMO, another convention's legacy string and a CMO with an extra member: theirs to check, not this convention's",
+     ["links.declaration.object-form", "links.declaration.cmo"], "schema",
+     simple_tree([], **{"/quality/cloud_mask": mask(
+         {"zarr_conventions": [PROJ_UUID, {"uuid": "f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f", "version": "2"}, LINKS_CMO],
+          "links:relationships": [link("/bands/b04", "quality_for")]})}))
+
 case("valid/declaration/unexpected_cmo_name",
      "The CMO's name is 'links' instead of 'links:': a warning, still valid",
      ["links.declaration.name"], "hierarchy",
      simple_tree([link("/bands/b04", "quality_for")],
                  root=Group(L(index={"quality": ["/quality/cloud_mask"]}, cmo={"uuid": LINKS_UUID, "name": "links"}))))
+
+case("valid/declaration/misspelt_relationships",
+     "links:relationship (singular) is an unknown attribute: a warning with a did-you-mean; its links are not read",
+     ["links.attributes.unknown"], "hierarchy",
+     simple_tree([link("/bands/b04", "quality_for")], **{"/bands/b08": band(
+         L(**{"links:relationship": [link("/bands/b04", "same_as")]}))}))
 
 case("valid/declaration/unknown_links_attribute",
      "An attribute links:version that the convention does not define: a warning, still valid",
@@ -194,6 +207,18 @@ case("invalid/declaration/url_only_cmo",
      simple_tree([], **{"/quality/cloud_mask": mask(L(
          link("/bands/b04", "quality_for"),
          cmo={"schema_url": LINKS_CMO_FULL["schema_url"], "name": "links:"}))}))
+
+case("invalid/declaration/uuid_other_case",
+     "The CMO carries the convention's uuid in upper case; uuids are compared exactly",
+     ["links.declaration.required"], "schema",
+     simple_tree([], **{"/quality/cloud_mask": mask(L(
+         link("/bands/b04", "quality_for"), cmo={"uuid": LINKS_UUID.upper(), "name": "links:"}))}))
+
+case("invalid/declaration/cmo_extra_field_without_links",
+     "A node that only declares the convention, with a CMO member the framework does not define; declaring is using",
+     ["links.declaration.cmo"], "schema",
+     simple_tree([link("/bands/b04", "quality_for")],
+                 **{"/bands/b04": band({"zarr_conventions": [{"uuid": LINKS_UUID, "version": "1.0"}]})}))
 
 case("invalid/declaration/cmo_extra_field",
      "The convention's CMO carries a member the framework does not define (version)",
@@ -381,11 +406,28 @@ case("invalid/relationships/missing_type",
      ["links.link.type"], "schema",
      simple_tree([{"target": "/bands/b04"}]))
 
-case("invalid/relationships/iana_type_wrong_case",
-     "DCP-8 spells describedBy; the IANA type is compared exactly and is describedby",
-     ["links.link.type"], "schema",
+case("valid/relationships/iana_type_other_case",
+     "DCP-8 spells describedBy; registered types are compared ignoring case, with a warning to write describedby",
+     ["links.link.type", "links.link.type-case"], "hierarchy",
      simple_tree([link("/bands/b04", "quality_for")], root=Group(L(
          link("https://example.org/doc.html", "describedBy"),
+         index={"bands": ["/bands/b04", "/bands/b08"]}))))
+
+case("invalid/relationships/core_type_with_colon",
+     "quality:for, a core type mistyped with a colon; extension types need an authority (scheme://host)",
+     ["links.link.type"], "schema",
+     simple_tree([link("/bands/b04", "quality:for")]))
+
+case("invalid/relationships/extension_type_without_authority",
+     "An extension type that is a URI without an authority (urn:example:calibrated-with)",
+     ["links.link.type"], "schema",
+     simple_tree([link("/bands/b04", "urn:example:calibrated-with")]))
+
+case("invalid/relationships/media_type_bad_parameter",
+     "A media_type whose parameter is not name=value (text/html; !!!)",
+     ["links.link.fields"], "schema",
+     simple_tree([link("/bands/b04", "quality_for")], root=Group(L(
+         link("https://example.org/doc.html", "describedby", media_type="text/html; !!!"),
          index={"bands": ["/bands/b04", "/bands/b08"]}))))
 
 case("invalid/relationships/bad_media_type",
@@ -769,7 +811,7 @@ case("invalid/stores/group_and_array",
 
 
 case("invalid/stores/nesting_too_deep",
-     "An attribute nests arrays 200 levels deep, beyond the 128 levels a validator must accept",
+     "An attribute nests arrays 200 levels deep, 128 or more levels, beyond the 127 the reference validator reads",
      ["links.store.metadata"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]),
      post=write_file("bands/b08/zarr.json", (
          '{"zarr_format": 3, "node_type": "group", "attributes": {"deep": ' + "[" * 200 + "]" * 200 + "}}\n"

@@ -5,12 +5,12 @@
 
 use std::path::PathBuf;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use zarr_links_graph::LinkGraph;
 use zarr_links_model::attributes::INDEX;
-use zarr_links_model::convention::declare;
-use zarr_links_model::NodeKind;
-use zarr_links_store::update_attributes;
+use zarr_links_model::convention::{declare, Declared};
+use zarr_links_model::{Hierarchy, NodeKind};
+use zarr_links_store::{update_attributes, WritableStore, WriteError};
 
 use crate::navigate;
 
@@ -83,22 +83,7 @@ fn fail(args: &Args, message: impl std::fmt::Display) -> u8 {
 fn run_inner(args: &Args) -> Result<(), u8> {
     let opened = navigate::open("index", &args.store)?;
     let hierarchy = &opened.hierarchy;
-    let Some(root) = hierarchy.root() else {
-        return Err(fail(args, "the root's metadata cannot be read"));
-    };
-    if root.kind == NodeKind::Array {
-        return Err(fail(
-            args,
-            "the root is an array; `links:index` goes on a group",
-        ));
-    }
-    let graph = LinkGraph::build(hierarchy);
-    let current = root
-        .links
-        .as_deref()
-        .and_then(|v| v.index.as_ref())
-        .map(|_| current_index(root));
-    let (index, kept) = graph.merged_index(current.as_ref(), args.replace);
+    let (index, kept) = planned_index(hierarchy, args.replace).map_err(|e| fail(args, e))?;
 
     if !args.write {
         let mut s =
@@ -114,13 +99,8 @@ fn run_inner(args: &Args) -> Result<(), u8> {
         return Ok(());
     }
 
-    let declared = std::cell::Cell::new(None);
-    let written = update_attributes(&opened.store, root, &|attributes| {
-        declared.set(declare(attributes)?);
-        attributes.insert(INDEX.to_string(), Value::Object(index.clone()));
-        Ok(())
-    })
-    .map_err(|e| fail(args, e))?;
+    let (declared, written) =
+        write_index(&opened.store, hierarchy, &index).map_err(|e| fail(args, e))?;
 
     let entries: usize = index
         .values()
@@ -141,7 +121,7 @@ fn run_inner(args: &Args) -> Result<(), u8> {
         };
         report.push_str(&format!("  {name:<16} {n:>4}  {how}\n"));
     }
-    if let Some(d) = declared.get() {
+    if let Some(d) = declared {
         report.push_str(&format!("  {}\n", d.describe()));
     }
     for key in &written {
@@ -150,8 +130,54 @@ fn run_inner(args: &Args) -> Result<(), u8> {
     navigate::print("index", &report)
 }
 
+/// The root `links:index` that `index` prints and `index --write` stores:
+/// the categories computed from the declared links, merged into the root's
+/// current index ([`LinkGraph::merged_index`]), and the names of the
+/// categories kept from it. Fails when the root's metadata cannot be read or
+/// the root is an array. The Python package's `index()` calls this too.
+pub fn planned_index(
+    hierarchy: &Hierarchy,
+    replace: bool,
+) -> Result<(Map<String, Value>, Vec<String>), String> {
+    let Some(root) = hierarchy.root() else {
+        return Err("the root's metadata cannot be read".to_string());
+    };
+    if root.kind == NodeKind::Array {
+        return Err("the root is an array; `links:index` goes on a group".to_string());
+    }
+    let graph = LinkGraph::build(hierarchy);
+    let current = root
+        .links
+        .as_deref()
+        .and_then(|v| v.index.as_ref())
+        .map(|_| current_index(root));
+    Ok(graph.merged_index(current.as_ref(), replace))
+}
+
+/// Stores `index` as the root group's `links:index`, declaring the
+/// convention when the declaration is missing, in the root's document and in
+/// the consolidated metadata that copies it ([`update_attributes`]). Returns
+/// what was declared, if anything, and the keys written. The Python
+/// package's `write_index()` calls this too, with a zarr-python store.
+pub fn write_index(
+    store: &dyn WritableStore,
+    hierarchy: &Hierarchy,
+    index: &Map<String, Value>,
+) -> Result<(Option<Declared>, Vec<String>), WriteError> {
+    let root = hierarchy
+        .root()
+        .ok_or_else(|| WriteError::Refused("the root's metadata cannot be read".to_string()))?;
+    let declared = std::cell::Cell::new(None);
+    let written = update_attributes(store, root, &|attributes| {
+        declared.set(declare(attributes)?);
+        attributes.insert(INDEX.to_string(), Value::Object(index.clone()));
+        Ok(())
+    })?;
+    Ok((declared.get(), written))
+}
+
 /// The root's current `links:index`, as its categories were read.
-fn current_index(root: &zarr_links_model::Node) -> serde_json::Map<String, Value> {
+fn current_index(root: &zarr_links_model::Node) -> Map<String, Value> {
     let view = root
         .links
         .as_deref()

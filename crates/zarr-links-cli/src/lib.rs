@@ -17,6 +17,14 @@ mod navigate;
 mod related;
 mod validate;
 
+/// Parts of the commands that other front ends (the Python package) call,
+/// so that both print and write the same.
+pub mod shared {
+    pub use crate::index::{planned_index, write_index};
+    pub use crate::related::to_json as related_json;
+    pub use crate::validate::report_text;
+}
+
 /// Validate, navigate and index the links between arrays and groups of a Zarr
 /// store (GeoZarr Linked Datasets convention).
 #[derive(Debug, Parser)]

@@ -76,6 +76,14 @@ fn location(f: &Finding) -> String {
     }
 }
 
+/// The text report without colours, as `validate` prints it into a file or
+/// a pipe. The Python package's `str(report)` is this.
+pub fn report_text(report: &Report) -> String {
+    let mut out = anstream::StripStream::new(Vec::new());
+    write_text(&mut out, report).expect("writing to memory does not fail");
+    String::from_utf8(out.into_inner()).expect("the report is UTF-8")
+}
+
 /// Writes the text report: a header, findings grouped by node, a summary.
 /// Styles are ANSI codes that `anstream` strips when stdout is not a terminal.
 pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {

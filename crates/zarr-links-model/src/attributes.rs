@@ -7,9 +7,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::convention::{
-    names_links, ConventionMetadata, LinksConventionMetadata, CONVENTION_UUID, PREFIX,
-};
+use crate::convention::{names_links, LinksConventionMetadata, CONVENTION_UUID, PREFIX};
 use crate::index::LinksIndex;
 use crate::link::Link;
 
@@ -36,10 +34,11 @@ pub const ZARR_CONVENTIONS: &str = "zarr_conventions";
 #[schemars(transform = require_declaration)]
 pub struct LinksAttributes {
     /// Convention Metadata Objects of the conventions this node uses. A node
-    /// that carries any `links:` attribute declares this convention here.
+    /// that carries any `links:` attribute declares this convention here;
+    /// the other entries belong to other conventions and are not checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "conventions_schema")]
-    pub zarr_conventions: Option<Vec<ConventionMetadata>>,
+    pub zarr_conventions: Option<Vec<serde_json::Value>>,
     /// The links stated on this node, each read as "this node `<type>` `<target>`".
     #[serde(
         rename = "links:relationships",
@@ -67,16 +66,34 @@ fn conventions_schema(_: &mut SchemaGenerator) -> Schema {
 }
 
 /// Adds the rule that any `links:` attribute requires the declaration:
-/// `zarr_conventions` is required (`links.declaration.required`), each entry
-/// is a Convention Metadata Object (`links.declaration.object-form`), the one
-/// carrying this convention's uuid is its closed CMO
+/// `zarr_conventions` is required (`links.declaration.required`), the entry
+/// that carries this convention's uuid is its closed CMO
 /// (`links.declaration.cmo`), and one entry names the convention
 /// (`links.declaration.required`; the legacy string counts here, as it is
-/// reported under `links.declaration.object-form`).
+/// reported under `links.declaration.object-form`). Other conventions'
+/// entries are left to those conventions.
 fn require_declaration(schema: &mut Schema) {
+    // A node uses the convention when it carries a `links:` attribute or
+    // names the convention's uuid in `zarr_conventions`.
     let uses_links = json_schema!({
         "type": "object",
-        "not": { "propertyNames": { "not": { "type": "string", "pattern": format!("^{PREFIX}") } } }
+        "anyOf": [
+            { "not": { "propertyNames": { "not": { "type": "string", "pattern": format!("^{PREFIX}") } } } },
+            {
+                "required": [ZARR_CONVENTIONS],
+                "properties": {
+                    ZARR_CONVENTIONS: {
+                        "type": "array",
+                        "contains": {
+                            "anyOf": [
+                                { "type": "string", "const": CONVENTION_UUID },
+                                names_links()
+                            ]
+                        }
+                    }
+                }
+            }
+        ]
     });
     let declared = json_schema!({
         "type": "object",
@@ -86,8 +103,7 @@ fn require_declaration(schema: &mut Schema) {
                 "type": "array",
                 "items": {
                     "if": names_links(),
-                    "then": { "$ref": "#/definitions/LinksConventionMetadata" },
-                    "else": { "$ref": "#/definitions/ConventionMetadata" }
+                    "then": { "$ref": "#/definitions/LinksConventionMetadata" }
                 },
                 "contains": {
                     "anyOf": [
@@ -110,7 +126,6 @@ impl LinksAttributes {
 
     /// Makes sure the definitions the transform refers to are generated.
     pub(crate) fn register(generator: &mut SchemaGenerator) {
-        generator.subschema_for::<ConventionMetadata>();
         generator.subschema_for::<LinksConventionMetadata>();
     }
 }

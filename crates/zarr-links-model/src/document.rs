@@ -13,8 +13,9 @@ use serde_json::{Map, Value};
 /// parsed, and reported as `links.store.metadata`.
 pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 
-/// JSON nested deeper than this is refused (serde_json's recursion limit),
-/// and reported as `links.store.metadata`. It never overflows the stack.
+/// JSON nested this many levels deep or more is refused (serde_json's
+/// recursion limit: 127 levels are read), and reported as
+/// `links.store.metadata`. It never overflows the stack.
 pub const MAX_NESTING: usize = 128;
 
 /// A metadata document, parsed, with the problems of reading it.
@@ -31,7 +32,7 @@ pub struct ParsedDocument {
 ///
 /// - A UTF-8 byte order mark is reported, then skipped, and the rest is
 ///   parsed, so that the document's other problems are reported too.
-/// - Invalid UTF-8, malformed or truncated JSON, nesting deeper than
+/// - Invalid UTF-8, malformed or truncated JSON, nesting as deep as
 ///   [`MAX_NESTING`], and documents that are not JSON objects give an issue
 ///   and no object.
 ///
@@ -45,6 +46,11 @@ pub fn parse_document(bytes: &[u8]) -> ParsedDocument {
             Some("save the file as UTF-8 without a byte order mark".to_string()),
         ));
         bytes = rest;
+    }
+    if let Some(issue) = utf16(bytes) {
+        out.issues
+            .push((issue, Some("save the file as UTF-8".to_string())));
+        return out;
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -60,8 +66,35 @@ pub fn parse_document(bytes: &[u8]) -> ParsedDocument {
             return out;
         }
     };
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => out.object = Some(map),
+    let mut duplicates = Vec::new();
+    let parsed = {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = serde::de::DeserializeSeed::deserialize(
+            checked::Checked {
+                pointer: String::new(),
+                duplicates: &mut duplicates,
+            },
+            &mut de,
+        );
+        value.and_then(|v| de.end().map(|()| v))
+    };
+    match parsed {
+        Ok(Value::Object(map)) => {
+            for (pointer, key) in duplicates {
+                let at = if pointer.is_empty() {
+                    "at the top of the document".to_string()
+                } else {
+                    format!("in the object at {pointer}")
+                };
+                out.issues.push((
+                    format!(
+                        "the member {key:?} is given more than once {at}; expected each member once (JSON readers disagree on which value counts; the last one was read)"
+                    ),
+                    Some(format!("keep one {key:?} member")),
+                ));
+            }
+            out.object = Some(map);
+        }
         Ok(other) => out.issues.push((
             format!(
                 "the document is a JSON {}; expected a JSON object",
@@ -69,32 +102,151 @@ pub fn parse_document(bytes: &[u8]) -> ParsedDocument {
             ),
             None,
         )),
-        Err(e) => {
-            let msg = if e.is_eof() {
-                format!(
-                    "the JSON ends early (line {}, column {}): the document is truncated; expected a complete JSON object",
-                    e.line(),
-                    e.column()
-                )
-            } else if e.to_string().contains("recursion limit") {
-                format!(
-                    "the JSON is nested deeper than {MAX_NESTING} levels (line {}, column {}); such documents are refused",
-                    e.line(),
-                    e.column()
-                )
-            } else {
-                let full = e.to_string();
-                let cause = full.split(" at line ").next().unwrap_or(&full).to_string();
-                format!(
-                    "the document is not valid JSON: {cause} at line {}, column {}; expected a JSON object",
-                    e.line(),
-                    e.column()
-                )
-            };
-            out.issues.push((msg, None));
-        }
+        Err(e) => out.issues.push((syntax_message(text, &e), None)),
     }
     out
+}
+
+/// What a `serde_json` error means, for a person.
+fn syntax_message(text: &str, e: &serde_json::Error) -> String {
+    let (line, column) = (e.line(), e.column());
+    let full = e.to_string();
+    let cause = full.split(" at line ").next().unwrap_or(&full).to_string();
+    if e.is_eof() {
+        format!(
+            "the JSON ends early (line {line}, column {column}): the document is truncated; expected a complete JSON object"
+        )
+    } else if cause.contains("recursion limit") {
+        format!(
+            "the JSON is nested {MAX_NESTING} levels deep or more (line {line}, column {column}); such documents are refused"
+        )
+    } else if cause.contains("number out of range") {
+        format!(
+            "the number at line {line}, column {column} is too large for a 64-bit floating-point number (about 1.8e308 at most); expected a number that JSON readers can represent"
+        )
+    } else if cause.contains("hex escape") || cause.contains("surrogate") {
+        let escape = surrogate_near(text, line, column).unwrap_or_else(|| "\\uD8xx".to_string());
+        format!(
+            "the string escape {escape} at line {line}, column {column} is half of a UTF-16 surrogate pair, which is not a character on its own; expected both halves (\\uD83D\\uDE00) or the character itself"
+        )
+    } else if cause.contains("control character") {
+        format!(
+            "a string at line {line}, column {column} holds a raw control character (a tab, line break or other code below U+0020); expected it escaped, such as \\n or \\t"
+        )
+    } else {
+        format!(
+            "the document is not valid JSON: {cause} at line {line}, column {column}; expected a JSON object"
+        )
+    }
+}
+
+/// The `\uXXXX` surrogate escape closest before (`line`, `column`), if any.
+fn surrogate_near(text: &str, line: usize, column: usize) -> Option<String> {
+    let row = text.lines().nth(line.checked_sub(1)?)?;
+    let upto: String = row.chars().take(column).collect();
+    let at = upto.rfind("\\u")?;
+    let escape: String = upto[at..].chars().take(6).collect();
+    let hex = escape.get(2..)?.to_ascii_lowercase();
+    (hex.len() == 4 && ("d800"..="dfff").contains(&hex.as_str())).then_some(escape)
+}
+
+/// A message when `bytes` look like UTF-16: a UTF-16 byte order mark, or
+/// a zero byte in every other position of the first bytes.
+fn utf16(bytes: &[u8]) -> Option<String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some(
+            "the document is UTF-16 (it starts with a UTF-16 byte order mark); expected a JSON object in UTF-8".to_string(),
+        );
+    }
+    let head = &bytes[..bytes.len().min(16)];
+    let even_zero = head.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd_zero = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    let half = head.len() / 2;
+    (head.len() >= 4 && (even_zero == half || odd_zero == half)).then(|| {
+        "the document looks like UTF-16 without a byte order mark (every other byte is zero); expected a JSON object in UTF-8".to_string()
+    })
+}
+
+mod checked {
+    //! A JSON value built while noting every member name given twice in
+    //! one object, with the object's pointer: `serde_json` alone keeps the
+    //! last value without a word.
+
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Number, Value};
+
+    use crate::hierarchy::pointer_token;
+
+    pub(super) struct Checked<'a> {
+        pub pointer: String,
+        pub duplicates: &'a mut Vec<(String, String)>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Checked<'_> {
+        type Value = Value;
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Checked<'_> {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_string()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut out = Vec::new();
+            loop {
+                let seed = Checked {
+                    pointer: format!("{}/{}", self.pointer, out.len()),
+                    duplicates: &mut *self.duplicates,
+                };
+                match seq.next_element_seed(seed)? {
+                    Some(v) => out.push(v),
+                    None => return Ok(Value::Array(out)),
+                }
+            }
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let seed = Checked {
+                    pointer: format!("{}/{}", self.pointer, pointer_token(&key)),
+                    duplicates: &mut *self.duplicates,
+                };
+                let value = map.next_value_seed(seed)?;
+                if out.insert(key.clone(), value).is_some() {
+                    self.duplicates.push((self.pointer.clone(), key));
+                }
+            }
+            Ok(Value::Object(out))
+        }
+    }
 }
 
 /// `"an array"`, `"a string"`, …, for messages.
@@ -249,8 +401,15 @@ mod parts {
             Ok(Skip)
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-            while map.next_key::<Skip>()?.is_some() {
+            // A member given twice sends the document to the full parse,
+            // which reports it.
+            let mut keys: Vec<Cow<'de, str>> = Vec::new();
+            while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                if keys.contains(&key) {
+                    return Err(twice(&key));
+                }
                 map.next_value::<Skip>()?;
+                keys.push(key);
             }
             Ok(Skip)
         }
@@ -275,7 +434,12 @@ mod parts {
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parts, A::Error> {
             let mut parts = Parts::default();
             let mut attributes = Map::new();
+            let mut keys: Vec<Cow<'de, str>> = Vec::new();
             while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                if keys.contains(&key) {
+                    return Err(twice(&key));
+                }
+                keys.push(key.clone());
                 match (self.wanted, &*key) {
                     (Wanted::NodeV3, "node_type") => {
                         if parts.node_type.replace(map.next_value()?).is_some() {
@@ -339,7 +503,12 @@ mod parts {
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = Map::new();
+            let mut keys: Vec<Cow<'de, str>> = Vec::new();
             while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                if keys.contains(&key) {
+                    return Err(twice(&key));
+                }
+                keys.push(key.clone());
                 if self.all || relevant(&key) {
                     let value: Value = map.next_value()?;
                     if out.insert(key.to_string(), value).is_some() {
@@ -392,5 +561,50 @@ mod tests {
         }
         let deep = format!("{}{}{}", "{\"a\":".repeat(200), "1", "}".repeat(200));
         assert!(read_parts(deep.as_bytes(), Wanted::NodeV3, false).is_none());
+    }
+}
+
+#[cfg(test)]
+mod messages {
+    use super::*;
+
+    fn issue(doc: &[u8]) -> String {
+        let p = parse_document(doc);
+        assert_eq!(p.issues.len(), 1, "{:?}", p.issues);
+        p.issues[0].0.clone()
+    }
+
+    #[test]
+    fn each_defect_is_named() {
+        assert!(issue(br#"{"a": 1e400}"#).contains("too large for a 64-bit floating-point number"));
+        let m = issue(br#"{"a": "\ud800"}"#);
+        assert!(m.contains(r"\ud800") && m.contains("surrogate"), "{m}");
+        let utf16: Vec<u8> = "{\"a\": 1}"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(issue(&utf16).contains("UTF-16 without a byte order mark"));
+        assert!(issue(b"\xFF\xFE{\x00}\x00").contains("UTF-16 byte order mark"));
+        assert!(issue(b"{\"a\": \"x\x01\"}").contains("raw control character"));
+        let dup = parse_document(br#"{"a": {"b": 1, "b": 2}, "a": 3}"#);
+        let messages: Vec<&str> = dup.issues.iter().map(|i| i.0.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains(r#""b" is given more than once in the object at /a"#));
+        assert!(messages[1].contains(r#""a" is given more than once at the top"#));
+        assert_eq!(
+            dup.object.unwrap()["a"],
+            3,
+            "the last value is read, as the message says"
+        );
+        let deep = format!("{}{}", "[".repeat(127), "]".repeat(127));
+        assert!(
+            parse_document(format!("{{\"a\": {deep}}}").as_bytes()).issues[0]
+                .0
+                .contains("128 levels")
+        );
+        let ok = format!("{}{}", "[".repeat(126), "]".repeat(126));
+        assert!(parse_document(format!("{{\"a\": {ok}}}").as_bytes())
+            .issues
+            .is_empty());
     }
 }

@@ -234,9 +234,9 @@ rules! {
     /// A node with a `links:` attribute declares the convention in its own `zarr_conventions`.
     DeclarationRequired = "links.declaration.required", Must, Schema, Store, Core, Declaration,
         "A node that carries any `links:` attribute MUST declare the convention with a Convention Metadata Object carrying the convention's uuid in its own `attributes.zarr_conventions`.";
-    /// `zarr_conventions` entries are objects, not the legacy strings.
+    /// The convention's uuid is declared in an object, not as a legacy string.
     DeclarationObjectForm = "links.declaration.object-form", Must, Schema, Store, Core, Declaration,
-        "On a node that uses the convention, `zarr_conventions` MUST be an array of Convention Metadata Objects; the legacy list of uuid strings is not valid.";
+        "The convention MUST be declared with a Convention Metadata Object; its uuid written as a bare string in `zarr_conventions` (the legacy form) is not valid.";
     /// The convention's CMO carries only the framework's fields, all strings.
     DeclarationCmo = "links.declaration.cmo", Must, Schema, Store, Core, Declaration,
         "The convention's Convention Metadata Object MUST hold only `uuid`, `name`, `schema_url`, `spec_url` and `description`, each a string.";
@@ -255,10 +255,13 @@ rules! {
         "Every link object MUST have a `target` that is a non-empty string.";
     /// Every link has a known `type`.
     LinkType = "links.link.type", Must, Schema, Store, Core, Relationships,
-        "Every link object MUST have a `type` that is a core relation type, a relation type registered with IANA, or an absolute URI.";
+        "Every link object MUST have a `type` that is a core relation type, a relation type registered with IANA (in any letter case), or an absolute URI with an authority.";
     /// The optional fields have their defined types.
     LinkFields = "links.link.fields", Must, Schema, Store, Core, Relationships,
         "The optional link fields `description`, `title`, `media_type`, `role` and `protocol` MUST, when present, be strings of the defined syntax.";
+    /// Registered types in the registry's spelling.
+    LinkTypeCase = "links.link.type-case", Should, Hierarchy, Store, Core, Relationships,
+        "A relation type registered with IANA SHOULD be written in the registry's lowercase spelling.";
     /// Unknown link fields carry a prefix.
     LinkUnknownField = "links.link.unknown-field", Should, Hierarchy, Store, Core, Relationships,
         "A link object member that this specification does not define SHOULD carry a convention prefix such as `ext:`, so that a misspelt field is noticed.";

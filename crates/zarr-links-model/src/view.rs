@@ -136,6 +136,7 @@ pub(crate) struct Issues {
     pub(crate) unknown_attributes: Vec<String>,
     pub(crate) unknown_members: Vec<(u32, String)>,
     pub(crate) duplicates: Vec<(LinkEntry, u32)>,
+    pub(crate) type_case: Vec<(u32, String)>,
     pub(crate) skipped: Vec<Skipped>,
 }
 
@@ -211,6 +212,12 @@ impl LinksView {
     /// with the earlier link's position.
     pub fn duplicates(&self) -> &[(LinkEntry, u32)] {
         self.issues.as_ref().map_or(&[], |i| &i.duplicates)
+    }
+
+    /// Registered relation types written in another letter case than the
+    /// registry's, as (link position, type as written).
+    pub fn type_case(&self) -> &[(u32, String)] {
+        self.issues.as_ref().map_or(&[], |i| &i.type_case)
     }
 
     /// The value of an optional member of the link at `position`, when it

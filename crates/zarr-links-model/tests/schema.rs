@@ -235,3 +235,51 @@ fn target_patterns_agree_with_the_parser() {
         );
     }
 }
+
+/// Media types follow RFC 6838 and their parameters RFC 9110; registered
+/// relation types are matched in any letter case; extension types need an
+/// authority. The schema and the Rust parsers agree on each.
+#[test]
+fn media_types_and_relation_types() {
+    let v = attrs();
+    let with = |link: Value| with_links(json!([link]));
+    for (media, ok) in [
+        ("text/html", true),
+        ("application/x-netcdf; version=4", true),
+        ("text/plain;charset=\"utf-8\"", true),
+        ("application/vnd.zarr; version=3", true),
+        ("text/html; !!!", false),
+        ("text/html;", false),
+        ("text/html; a=b c", false),
+        ("text", false),
+        ("text/html; a=\"unterminated", false),
+    ] {
+        let doc =
+            with(json!({"target": "https://x.org/a", "type": "describedby", "media_type": media}));
+        assert_eq!(v.is_valid(&doc), ok, "{media}");
+    }
+    use zarr_links_model::relation::RelationType;
+    for (ty, ok) in [
+        ("describedby", true),
+        ("describedBy", true),
+        ("DESCRIBEDBY", true),
+        ("quality_for", true),
+        ("quality:for", false),
+        ("links:quality_for", false),
+        ("https://example.org/relations/calibrated-with", true),
+        ("http://", false),
+        ("urn:example:rel", false),
+    ] {
+        let doc = with(json!({"target": "/a", "type": ty}));
+        assert_eq!(v.is_valid(&doc), ok, "schema, {ty}");
+        assert_eq!(RelationType::parse(ty).is_ok(), ok, "parser, {ty}");
+    }
+    assert_eq!(
+        RelationType::parse("quality:for").unwrap_err().suggestion,
+        Some("quality_for")
+    );
+    assert_eq!(
+        RelationType::parse("describedBy").unwrap().as_str(),
+        "describedby"
+    );
+}

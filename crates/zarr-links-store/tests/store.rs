@@ -206,7 +206,7 @@ fn parse_document_reports_each_defect() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let p = parse_document(format!("{{\"a\": {deep}}}").as_bytes());
     assert!(
-        p.issues[0].0.contains("nested deeper than 128"),
+        p.issues[0].0.contains("nested 128 levels deep or more"),
         "{:?}",
         p.issues
     );

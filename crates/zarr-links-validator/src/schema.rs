@@ -52,6 +52,8 @@ pub(crate) struct SchemaError<'a> {
     pub pointer: String,
     /// The attributes object.
     pub attributes: &'a Value,
+    /// The node the attributes belong to.
+    pub node: &'a Node,
 }
 
 impl SchemaError<'_> {
@@ -196,6 +198,7 @@ pub(crate) fn check(node: &Node) -> Vec<Finding> {
             keyword: e.kind().keyword_static(),
             pointer,
             attributes,
+            node,
         };
         let (rule, within, message, hint) = rules::from_schema(&error, &e.to_string());
         out.push(node.finding(rule, &within, message, hint));

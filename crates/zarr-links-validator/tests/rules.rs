@@ -42,7 +42,7 @@ fn cases() -> Vec<Case> {
                 );
             },
             node: "/quality/mask",
-            within: "/zarr_conventions",
+            within: "/zarr_conventions/0",
             only: None,
         },
         Case {
@@ -171,6 +171,19 @@ fn cases() -> Vec<Case> {
                 attrs(n, "/quality/mask").insert(
                     "links:relationships".into(),
                     json!([{"target": "/bands/B04", "type": "quality-for"}]),
+                );
+            },
+            node: "/quality/mask",
+            within: "/links:relationships/0/type",
+            only: None,
+        },
+        Case {
+            name: "registered type in another letter case",
+            rule: Rule::LinkTypeCase,
+            mutate: |n| {
+                attrs(n, "/quality/mask").insert(
+                    "links:relationships".into(),
+                    json!([{"target": "https://example.org/doc", "type": "DescribedBy"}]),
                 );
             },
             node: "/quality/mask",

@@ -156,7 +156,7 @@ fn json_nested_100000_deep_is_refused_without_overflow() {
     );
     std::fs::write(d.path().join(MASK), doc).unwrap();
     let m = one(&run(d.path()), Rule::StoreMetadata, "/quality/mask", MASK);
-    assert!(m.contains("nested deeper than 128"), "{m}");
+    assert!(m.contains("nested 128 levels deep or more"), "{m}");
 }
 
 #[cfg(unix)]

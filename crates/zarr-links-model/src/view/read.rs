@@ -18,45 +18,40 @@ use crate::path::{parse_index_entry, parse_target};
 use crate::relation::RelationType;
 
 impl Declaration {
-    /// Reads the entries of a `zarr_conventions` array. Also says whether
-    /// every entry is a Convention Metadata Object the framework accepts
-    /// (an object with `uuid`, `schema_url` or `spec_url`, only the five
-    /// members, all strings), and gives the `name` of every object that
-    /// carries the uuid when it is a string other than `links:`, with the
-    /// object's position.
+    /// Reads this convention's entries of a `zarr_conventions` array. Also
+    /// says whether every object carrying the uuid is closed (only the five
+    /// members of a Convention Metadata Object, all strings), and gives the
+    /// `name` of every such object when it is a string other than `links:`,
+    /// with the object's position. Other conventions' entries are ignored.
     pub fn read(items: &[Value]) -> (Declaration, bool, Vec<(u32, String)>) {
         const MEMBERS: [&str; 5] = ["uuid", "name", "schema_url", "spec_url", "description"];
         let mut d = Declaration::default();
         let mut odd_names = Vec::new();
-        let mut cmos_ok = true;
+        let mut closed = true;
         for (i, item) in items.iter().enumerate() {
             let i = i as u32;
             match item {
                 Value::String(s) if s == CONVENTION_UUID => {
                     d.legacy.get_or_insert(i);
-                    cmos_ok = false;
                 }
-                Value::Object(m) => {
-                    let closed = m
+                Value::Object(m)
+                    if m.get("uuid").and_then(Value::as_str) == Some(CONVENTION_UUID) =>
+                {
+                    closed &= m
                         .iter()
                         .all(|(k, v)| MEMBERS.contains(&k.as_str()) && v.is_string());
-                    let identified = ["uuid", "schema_url", "spec_url"]
-                        .iter()
-                        .any(|k| m.contains_key(*k));
-                    cmos_ok &= closed && identified;
-                    if m.get("uuid").and_then(Value::as_str) == Some(CONVENTION_UUID) {
-                        d.cmo.get_or_insert(i);
-                        if let Some(Value::String(name)) = m.get("name") {
-                            if name != PREFIX {
-                                odd_names.push((i, name.clone()));
-                            }
+                    d.cmo.get_or_insert(i);
+                    if let Some(Value::String(name)) = m.get("name") {
+                        if name != PREFIX {
+                            odd_names.push((i, name.clone()));
                         }
                     }
                 }
-                _ => cmos_ok = false,
+                // Other conventions' entries are theirs to check.
+                _ => {}
             }
         }
-        (d, cmos_ok, odd_names)
+        (d, closed, odd_names)
     }
 }
 
@@ -114,14 +109,14 @@ impl LinksView {
             self.schema_clean &= !self.uses_links;
             return;
         };
-        let (declaration, cmos_ok, odd_names) = Declaration::read(items);
+        let (declaration, closed, odd_names) = Declaration::read(items);
         if !odd_names.is_empty() {
             self.issues().odd_names = odd_names;
         }
         if declaration.legacy.is_some() {
             self.schema_clean = false;
         }
-        if self.uses_links && (!cmos_ok || declaration.cmo.is_none()) {
+        if !closed || (self.uses_links && declaration.cmo.is_none()) {
             self.schema_clean = false;
         }
         self.declaration = declaration;
@@ -137,7 +132,8 @@ impl LinksView {
         };
         // (target, type) → first position; most nodes have a handful of
         // links, so a hash map pays only for long lists.
-        let mut seen: HashMap<(&str, &str), u32, foldhash::fast::RandomState> = HashMap::default();
+        let mut seen: HashMap<(&str, RelationType), u32, foldhash::fast::RandomState> =
+            HashMap::default();
         let mut read = Vec::with_capacity(links.len());
         let mut details = Vec::new();
         for (position, link) in links.iter().enumerate() {
@@ -161,7 +157,12 @@ impl LinksView {
                 continue;
             };
             let relation = match RelationType::parse(kind) {
-                Ok(t) => t,
+                Ok(t) => {
+                    if t.as_str() != kind {
+                        self.issues().type_case.push((position, kind.to_string()));
+                    }
+                    t
+                }
                 Err(e) => {
                     self.skip(pointer, e.to_string());
                     continue;
@@ -179,10 +180,10 @@ impl LinksView {
                 target: target_parsed,
                 relation,
             };
-            match seen.get(&(target, kind)) {
+            match seen.get(&(target, entry.relation.clone())) {
                 Some(first) => self.issues().duplicates.push((entry, *first)),
                 None => {
-                    seen.insert((target, kind), position);
+                    seen.insert((target, entry.relation.clone()), position);
                     read.push(entry);
                 }
             }
@@ -336,7 +337,8 @@ mod tests {
         assert!(!uses(json!([CMO])).schema_clean);
         assert!(!uses(json!([{"uuid": CMO, "version": "1"}])).schema_clean);
         assert!(!uses(json!([{"uuid": "other"}])).schema_clean);
-        assert!(!uses(json!([{"name": "x"}, {"uuid": CMO}])).schema_clean);
+        // Other conventions' entries are theirs to check.
+        assert!(uses(json!([{"name": "x"}, "other-uuid", {"uuid": CMO}])).schema_clean);
         assert!(!uses(json!({"uuid": CMO})).schema_clean);
         let legacy = read(NodeKind::Array, json!({"zarr_conventions": [CMO]}));
         assert_eq!(legacy.declaration.legacy, Some(0));

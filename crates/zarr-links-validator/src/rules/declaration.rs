@@ -6,7 +6,10 @@
 
 use serde_json::Value;
 use zarr_links_model::attributes::{INDEX, RELATIONSHIPS, ZARR_CONVENTIONS};
+use zarr_links_model::convention::SPEC_URL;
 use zarr_links_model::hierarchy::pointer_token;
+use zarr_links_model::schema::SCHEMA_BASE_URL;
+use zarr_links_model::similar::closest;
 use zarr_links_model::view::LinksView;
 use zarr_links_model::{Finding, Node, Rule, CONVENTION_UUID, PREFIX};
 
@@ -28,11 +31,14 @@ pub(crate) fn check(node: &Node, view: &LinksView, out: &mut Vec<Finding>) {
     }
     for key in view.unknown_attributes() {
         debug_assert!(key.starts_with(PREFIX) && key != RELATIONSHIPS && key != INDEX);
+        let hint = closest(key, [RELATIONSHIPS, INDEX], str::to_string).map(|known| {
+            format!("did you mean `{known}`? Readers ignore `{key}`, so what it holds is not read")
+        });
         out.push(node.finding(
             Rule::AttributesUnknown,
             &format!("/{}", pointer_token(key)),
             format!("found the unknown attribute `{key}`; expected only `links:relationships` and `links:index` under the reserved `links:` prefix"),
-            None,
+            hint,
         ));
     }
 }
@@ -42,55 +48,48 @@ pub(crate) fn from_schema(e: &SchemaError<'_>) -> Described {
     let base = format!("/{ZARR_CONVENTIONS}");
     let hint = Some(DECLARATION_HINT.to_string());
     let list = e.value_at(&base);
-    let items = list.and_then(Value::as_array);
-    let legacy = |i: usize| -> Described {
-        (
-            Rule::DeclarationObjectForm,
-            format!("{base}/{i}"),
-            "the convention is declared as a bare uuid string (the legacy form); expected a Convention Metadata Object".into(),
-            hint.clone(),
-        )
-    };
+    let items = list
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     match e.rule {
         Rule::DeclarationObjectForm => {
-            let items = items.map(Vec::as_slice).unwrap_or_default();
-            // `not`: the array names the uuid as a string; an `items` error:
-            // entry i is not a Convention Metadata Object.
-            let entry = e.token(1).and_then(|t| t.parse::<usize>().ok());
-            let i = match entry {
-                Some(i) => i,
-                None => items
-                    .iter()
-                    .position(|x| x.as_str() == Some(CONVENTION_UUID))
-                    .unwrap_or_default(),
-            };
-            let item = items.get(i);
-            if item.and_then(Value::as_str) == Some(CONVENTION_UUID) {
-                return legacy(i);
-            }
-            let what = match item {
-                Some(Value::String(s)) => format!("the string {s:?} (the legacy form)"),
-                Some(Value::Object(_)) => "an object that is not a Convention Metadata Object (it needs `uuid`, `schema_url` or `spec_url`, all strings, and no other members than these, `name` and `description`)".to_string(),
-                other => format!("a JSON {}", kind_of(other)),
-            };
+            // `not`: the array names this convention's uuid as a string.
+            let i = items
+                .iter()
+                .position(|x| x.as_str() == Some(CONVENTION_UUID))
+                .unwrap_or_default();
             (
                 Rule::DeclarationObjectForm,
                 format!("{base}/{i}"),
-                format!("entry {i} of `zarr_conventions` is {what}; expected a Convention Metadata Object on a node that uses the convention"),
+                "the convention is declared as a bare uuid string (the legacy form); expected a Convention Metadata Object".into(),
                 hint,
             )
         }
         Rule::DeclarationCmo => {
             let i = e.token(1).and_then(|t| t.parse::<usize>().ok()).unwrap_or(0);
-            cmo(&base, i, items.and_then(|a| a.get(i)), hint)
+            cmo(&base, i, items.get(i), hint)
         }
         _ => match e.keyword {
-            "required" => (
-                Rule::DeclarationRequired,
-                String::new(),
-                "the node carries `links:` attributes but no `zarr_conventions`; expected a Convention Metadata Object with the convention's uuid".into(),
-                hint,
-            ),
+            "required" => {
+                let typo = e.attributes.as_object().and_then(|a| {
+                    closest(ZARR_CONVENTIONS, a.keys().map(String::as_str), str::to_string)
+                });
+                match typo {
+                    Some(found) => (
+                        Rule::DeclarationRequired,
+                        String::new(),
+                        format!("the node carries `links:` attributes but no `zarr_conventions` (it has `{found}`, which is not that name); expected a Convention Metadata Object with the convention's uuid in `zarr_conventions`"),
+                        Some(format!("rename `{found}` to `zarr_conventions`")),
+                    ),
+                    None => (
+                        Rule::DeclarationRequired,
+                        String::new(),
+                        "the node carries `links:` attributes but no `zarr_conventions`; expected a Convention Metadata Object with the convention's uuid".into(),
+                        hint,
+                    ),
+                }
+            }
             "type" => (
                 Rule::DeclarationRequired,
                 base,
@@ -100,26 +99,55 @@ pub(crate) fn from_schema(e: &SchemaError<'_>) -> Described {
                 ),
                 hint,
             ),
-            _ => {
-                let by_name = items.is_some_and(|items| {
-                    items.iter().any(|x| {
-                        x.get("name").and_then(Value::as_str) == Some(PREFIX)
-                            || x.get("uuid").is_some_and(|u| !u.is_string())
-                    })
-                });
-                (
-                    Rule::DeclarationRequired,
-                    base,
-                    if by_name {
-                        "`zarr_conventions` names the convention but carries no object with its uuid; expected a Convention Metadata Object with \"uuid\": \"9500acb2-598d-48c1-ac4c-96f069e8299b\"".into()
-                    } else {
-                        "no entry of `zarr_conventions` declares this convention; expected a Convention Metadata Object with its uuid".into()
-                    },
-                    hint,
-                )
-            }
+            _ => not_declared(&base, items, hint),
         },
     }
+}
+
+/// Why no entry of `zarr_conventions` declares this convention, naming the
+/// entry that comes closest.
+fn not_declared(base: &str, items: &[Value], hint: Option<String>) -> Described {
+    let uuid_of = |x: &Value| x.get("uuid").and_then(Value::as_str).map(str::to_string);
+    // The uuid in another letter case.
+    if let Some((i, u)) = items.iter().enumerate().find_map(|(i, x)| {
+        uuid_of(x)
+            .filter(|u| u.eq_ignore_ascii_case(CONVENTION_UUID))
+            .map(|u| (i, u))
+    }) {
+        return (
+            Rule::DeclarationRequired,
+            format!("{base}/{i}/uuid"),
+            format!("the uuid {u:?} is this convention's in another letter case; expected {CONVENTION_UUID:?}, since uuids are compared exactly"),
+            Some(format!("write \"uuid\": \"{CONVENTION_UUID}\"")),
+        );
+    }
+    // An entry that names the convention without its uuid.
+    let names_us = |x: &Value| {
+        let s = |k: &str| {
+            x.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        x.get("uuid").is_some_and(|u| !u.is_string())
+            || s("name") == PREFIX
+            || s("schema_url").starts_with(SCHEMA_BASE_URL)
+            || s("spec_url").starts_with(SPEC_URL)
+    };
+    if let Some(i) = items.iter().position(names_us) {
+        return (
+            Rule::DeclarationRequired,
+            format!("{base}/{i}"),
+            format!("entry {i} of `zarr_conventions` names this convention but carries no uuid; expected the uuid, which alone identifies the convention (a schema or specification URL changes with each version)"),
+            Some(format!("add \"uuid\": \"{CONVENTION_UUID}\" to entry {i}")),
+        );
+    }
+    (
+        Rule::DeclarationRequired,
+        base.to_string(),
+        "no entry of `zarr_conventions` declares this convention; expected a Convention Metadata Object with its uuid".into(),
+        hint,
+    )
 }
 
 /// The finding about this convention's CMO at entry `i`, pointing at the

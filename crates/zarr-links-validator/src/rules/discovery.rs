@@ -71,9 +71,34 @@ pub(crate) fn check_store(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             Rule::IndexRoot,
             "",
             "the store uses the convention but its root group has no `links:index`; expected an index of the store's main arrays",
-            Some(r#"add e.g. "links:index": {"bands": ["/bands/B04"]} to the root group's attributes"#.into()),
+            Some(root_index_hint(ctx, h)),
         ));
     }
+}
+
+/// An example index for this store (categories computed from its links,
+/// or its first array), and the command that writes one.
+fn root_index_hint(ctx: &Context<'_>, h: &zarr_links_model::Hierarchy) -> String {
+    let computed = ctx.graph.computed_index().0;
+    let example = match computed.iter().next() {
+        Some((name, members)) => {
+            let first: Vec<Value> = members
+                .as_array()
+                .into_iter()
+                .flatten()
+                .take(2)
+                .cloned()
+                .collect();
+            serde_json::json!({ name: first })
+        }
+        None => match h.nodes().iter().find(|n| n.kind == NodeKind::Array) {
+            Some(a) => serde_json::json!({ "data": [a.path.as_str()] }),
+            None => serde_json::json!({ "data": [] }),
+        },
+    };
+    format!(
+        "add a `links:index` to the root group's attributes, such as \"links:index\": {example}, or let `zarr-links index --write` compute one from the links"
+    )
 }
 
 /// The finding of a schema error under a discovery rule.

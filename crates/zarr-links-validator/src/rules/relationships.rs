@@ -31,6 +31,21 @@ pub(crate) fn check(node: &Node, view: &LinksView, out: &mut Vec<Finding>) {
             Some(hint),
         ));
     }
+    for (position, written) in view.type_case() {
+        let registered = view
+            .links
+            .iter()
+            .chain(view.duplicates().iter().map(|(l, _)| l))
+            .find(|l| l.position == *position)
+            .map(|l| l.relation.as_str())
+            .unwrap_or_default();
+        out.push(node.finding(
+            Rule::LinkTypeCase,
+            &format!("{}/type", link_pointer(*position)),
+            format!("the registered relation type {registered:?} is written {written:?}; expected the registry's spelling (types are compared ignoring case, as RFC 8288 says, but one spelling keeps links easy to search)"),
+            Some(format!("write \"{registered}\"")),
+        ));
+    }
     for (link, first) in view.duplicates() {
         let target = link.target_str();
         out.push(node.finding(
@@ -87,12 +102,19 @@ pub(crate) fn from_schema(e: &SchemaError<'_>) -> Described {
             let ptr = e.prefix(3);
             match e.value_at(&ptr) {
                 Some(Value::String(s)) => match RelationType::parse(s) {
-                    Err(err) => (
-                        Rule::LinkType,
-                        ptr,
-                        format!("{err}; expected a core type (derived_from, quality_for, same_as, part_of, contains), an IANA-registered type, or an absolute URI"),
-                        err.suggestion.map(|s| format!("write \"{s}\"")),
-                    ),
+                    Err(err) => {
+                        let hint = err.suggestion.map(|s| format!("write \"{s}\"")).or_else(|| {
+                            s.contains(':').then(|| {
+                                "an extension type is an absolute URI with an authority, such as \"https://example.org/relations/calibrated-with\"".to_string()
+                            })
+                        });
+                        (
+                            Rule::LinkType,
+                            ptr,
+                            format!("{err}; expected a core type (derived_from, quality_for, same_as, part_of, contains), a relation type registered with IANA, or an absolute URI with an authority (scheme://host/...)"),
+                            hint,
+                        )
+                    }
                     Ok(_) => (
                         Rule::LinkType,
                         ptr,
@@ -115,7 +137,9 @@ pub(crate) fn from_schema(e: &SchemaError<'_>) -> Described {
             let ptr = e.prefix(3);
             let member = e.token(2).unwrap_or_default();
             let expected = match member.as_str() {
-                "media_type" => "a media type such as \"text/html\" (RFC 6838)",
+                "media_type" => {
+                    "a media type such as \"text/html\" or \"text/plain; charset=utf-8\" (RFC 6838; each parameter is name=value)"
+                }
                 "role" | "protocol" => "a non-empty string",
                 _ => "a string",
             };

@@ -8,7 +8,7 @@ use serde_json::Value;
 use zarr_links_graph::{NodeClass, NodeId};
 use zarr_links_model::path::parse_target;
 use zarr_links_model::view::{link_pointer, LinksView};
-use zarr_links_model::{Finding, Node, Rule};
+use zarr_links_model::{Finding, Node, NodeKind, NodePath, Rule};
 
 use super::{show, unresolved, Context, Described};
 use crate::schema::SchemaError;
@@ -49,6 +49,38 @@ pub(crate) fn check(
     }
 }
 
+/// How to write a relative target as an absolute path: resolved, as a
+/// relative path would be read, against the group that holds the declaring
+/// node (or against the node, when it is a group).
+fn relative_hint(node: &Node, relative: &str) -> String {
+    let base = match node.kind {
+        NodeKind::Group => node.path.clone(),
+        NodeKind::Array => node.path.parent().unwrap_or_else(NodePath::root),
+    };
+    let mut segments: Vec<&str> = base
+        .key_prefix()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    for seg in relative.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if segments.pop().is_none() {
+                    return format!(
+                        "{relative:?} read from {base} would leave the store root; write the absolute path from the root of the node you mean, such as \"/group/array\""
+                    );
+                }
+            }
+            s => segments.push(s),
+        }
+    }
+    format!(
+        "write the absolute path from the store root: \"/{}\" ({relative:?} read from {base})",
+        segments.join("/")
+    )
+}
+
 /// The finding of a schema error under a target rule. The schema location
 /// gives the rule; for the normalised-path subschema, which decides both
 /// `links.target.normalized` and `links.target.escape`, the depth count of
@@ -63,10 +95,7 @@ pub(crate) fn from_schema(e: &SchemaError<'_>) -> Described {
                     (schema_rule, _) => schema_rule,
                 };
                 let hint = match rule {
-                    Rule::TargetForm => Some(format!(
-                        "write the absolute path from the store root, e.g. \"/{}\"",
-                        s.trim_start_matches("./")
-                    )),
+                    Rule::TargetForm => Some(relative_hint(e.node, s)),
                     Rule::TargetUri => {
                         Some("percent-encode characters such as spaces (`%20`)".to_string())
                     }
