@@ -29,8 +29,9 @@ command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 [ -d .ci/browser/node_modules/puppeteer-core ] ||
   npm ci --prefix .ci/browser --no-audit --no-fund --loglevel=error
 
-export ZARR_LINKS_CLI=${ZARR_LINKS_CLI:-${CARGO_TARGET_DIR:-target}/debug/zarr-links}
-[ -x "$ZARR_LINKS_CLI" ] || cargo build --package zarr-links-cli
+# The tests compare with the CLI built from this tree (a no-op after `test`).
+cargo build --package zarr-links-cli
+export ZARR_LINKS_CLI=${CARGO_TARGET_DIR:-target}/debug/zarr-links
 
 cargo xtask wasm
 out=$(mdbook build 2>&1) || { echo "$out"; exit 1; }

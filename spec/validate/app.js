@@ -41,7 +41,7 @@ function status(text) {
 }
 
 function controls(enabled) {
-  for (const id of ['zl-url', 'zl-url-go', 'zl-folder', 'zl-paste', 'zl-kind', 'zl-paste-go']) {
+  for (const id of ['zl-url', 'zl-url-go', 'zl-folder', 'zl-paste', 'zl-path', 'zl-kind', 'zl-paste-go']) {
     $(id).disabled = !enabled;
   }
 }
@@ -93,14 +93,14 @@ function ruleLink(id) {
 }
 
 /** The findings, grouped by node as the command line prints them. */
-function renderFindings(findings, { nodeLabel } = {}) {
+function renderFindings(findings) {
   const out = $('zl-findings');
   let list = null;
   let node = null;
   for (const f of findings) {
     if (f.node !== node) {
       node = f.node;
-      out.append(el('h4', { class: 'zl-node' }, el('code', { text: nodeLabel ?? f.node })));
+      out.append(el('h4', { class: 'zl-node' }, el('code', { text: f.node })));
       list = el('ul', { class: 'zl-list' });
       out.append(list);
     }
@@ -499,13 +499,13 @@ async function validateFolder(fileList) {
   finishCheck(check, hint);
 }
 
-function validatePasted(text, kind) {
+function validatePasted(text, kind, path) {
   history.replaceState(null, '', location.pathname + location.hash);
   if (!text.trim()) {
     fail('paste', 'Nothing to check: the text box is empty.', 'Paste one node\'s zarr.json, or its attributes object.');
     return;
   }
-  const json = wasm.checkDocument(text, kind);
+  const json = wasm.checkDocument(text, kind, path);
   const result = JSON.parse(json);
   $('report-json').textContent = JSON.stringify(result, null, 2);
   $('zl-json-part').hidden = false;
@@ -514,9 +514,9 @@ function validatePasted(text, kind) {
     return;
   }
   const header = $('zl-header');
-  header.textContent = `checking the pasted document on its own, read as ${result.file === 'zarr.json' ? 'a zarr.json' : 'an attributes object (.zattrs)'}${result.kind ? ` of ${result.kind === 'array' ? 'an array' : 'a group'}` : ''}: the schema-level rules only`;
+  header.textContent = `checking the pasted document on its own, read as ${result.file}${result.kind ? ` (${result.kind === 'array' ? 'an array' : 'a group'})` : ''}: the schema-level rules only`;
   header.hidden = false;
-  renderFindings(result.findings, { nodeLabel: `pasted ${result.file}` });
+  renderFindings(result.findings);
   const summary = $('zl-summary');
   summary.replaceChildren(
     el('strong', { class: result.valid ? 'zl-good' : 'zl-error-text', text: result.valid ? 'valid' : 'invalid' }),
@@ -570,7 +570,7 @@ async function start() {
   });
   $('zl-paste-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
-    run('paste', async () => validatePasted($('zl-paste').value, $('zl-kind').value));
+    run('paste', async () => validatePasted($('zl-paste').value, $('zl-kind').value, $('zl-path').value));
   });
 
   const shared = new URLSearchParams(location.search).get('url');

@@ -162,19 +162,22 @@ impl StoreCheck {
     }
 }
 
-/// Checks one pasted document on its own (see [`paste`]): `kind` is
-/// `group` or `array`, the kind of node an attributes object belongs to.
-/// Returns JSON: `{"file", "kind", "valid", "errors", "warnings",
-/// "findings"}`, or `{"refused": message}` when the text is not a JSON
-/// object.
+/// Checks one pasted document on its own (see [`paste`]) as the node at
+/// `path` (`/` when empty): `kind` is `group` or `array`, the kind of node
+/// an attributes object belongs to. Returns JSON: `{"file", "kind",
+/// "valid", "errors", "warnings", "findings"}`, or `{"refused": message}`
+/// when the text is not a JSON object or the path not a node path.
 #[wasm_bindgen(js_name = checkDocument)]
-pub fn check_document(text: &str, kind: &str) -> String {
+pub fn check_document(text: &str, kind: &str, path: &str) -> String {
     let kind = if kind == "array" {
         NodeKind::Array
     } else {
         NodeKind::Group
     };
-    paste::check(text.as_bytes(), kind).to_json().to_string()
+    let path = if path.trim().is_empty() { "/" } else { path };
+    paste::check(text.as_bytes(), kind, path)
+        .to_json()
+        .to_string()
 }
 
 /// Every rule of the registry, as JSON: `[{"id", "severity", "level",

@@ -61,7 +61,7 @@ impl Files {
     }
 
     /// The entries directly under `prefix`, sorted as a local directory's.
-    fn list(&self, prefix: &str) -> Result<Vec<DirEntry>, StoreError> {
+    pub(crate) fn list(&self, prefix: &str) -> Result<Vec<DirEntry>, StoreError> {
         if !valid_key(prefix) {
             return Err(StoreError::InvalidKey(prefix.to_string()));
         }
