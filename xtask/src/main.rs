@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask schema`: regenerate `schema/` from the model types.
 //! - `cargo xtask schema --check`: fail if `schema/` differs from the types.
+//! - `cargo xtask wasm`: build the book's WebAssembly validator ([`wasm`]).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 mod book;
 mod graphs;
 mod schema;
+mod wasm;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -22,6 +24,10 @@ commands:
   graphs [--check]   regenerate the use-case link-graph pictures spec/use-cases/*.dot and *.svg
                      from the conformance stores (needs Graphviz `dot`; --check: compare .dot)
   all [--check]      every generated file: schema, book, graphs
+  wasm               build the validator for WebAssembly with its JavaScript glue into
+                     spec/validate/pkg/ (the book's validate page; git-ignored),
+                     installing wasm-bindgen-cli at the Cargo.lock version when missing;
+                     prints the size, raw and gzipped (WASM_OPT=path/to/wasm-opt: also run it)
 ";
 
 /// The repository root (the parent of `xtask/`).
@@ -38,6 +44,7 @@ fn main() -> ExitCode {
         Some("schema") => schema::run(&root(), args.iter().any(|a| a == "--check")),
         Some(cmd @ ("book" | "rules" | "mdbook-preprocess")) => book::run(&root(), cmd, &args[1..]),
         Some(cmd @ ("graphs" | "all")) => graphs::command(&root(), cmd, &args[1..]),
+        Some("wasm") => wasm::command(&root(), &args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
