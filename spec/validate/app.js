@@ -392,6 +392,7 @@ function showRelated(node, { from } = {}) {
             if (r.other_class === 'external') notes.push('external');
             if (r.other_class === 'missing') notes.push('missing: no such node in the store');
             if (r.derived) notes.push(`derived inverse of the link declared on ${r.declared_on}`);
+            if (r.via) notes.push(`via the enclosing group ${r.via}`);
             const other = ['group', 'array', 'missing', 'external'].includes(r.other_class)
               ? el('button', { type: 'button', class: 'zl-linkish', onclick: () => showRelated(r.other, { from: 'related' }) }, el('code', { text: r.other }))
               : el('code', { text: r.other });

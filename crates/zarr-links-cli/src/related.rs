@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use zarr_links_graph::{Direction, LinkGraph, NodeClass, NodeId, Related};
 use zarr_links_model::RelationType;
 
@@ -113,23 +113,9 @@ fn run_inner(args: &Args) -> Result<(), u8> {
     navigate::print("related", &text)
 }
 
-/// The JSON form: one object per row.
+/// The JSON form: one object per row ([`zarr_links_graph::render::related_json`]).
 pub fn to_json(g: &LinkGraph<'_>, rows: &[Related<'_>]) -> Value {
-    Value::Array(
-        rows.iter()
-            .map(|r| {
-                json!({
-                    "source": g.name(r.edge.source),
-                    "target": g.name(r.edge.target),
-                    "type": g.edge_type(r.edge).as_str(),
-                    "direction": r.side.as_str(),
-                    "declared_on": g.name(r.edge.declared_on()),
-                    "derived": r.edge.derived,
-                    "via": r.via.map(|v| g.name(v)),
-                })
-            })
-            .collect(),
-    )
+    zarr_links_graph::render::related_json(g, rows)
 }
 
 fn to_text(g: &LinkGraph<'_>, node: NodeId, args: &Args, rows: &[Related<'_>]) -> String {

@@ -379,3 +379,34 @@ pub fn json(graph: &LinkGraph) -> Value {
         .collect();
     json!({"nodes": nodes, "edges": edges, "index": index, "skipped": skipped})
 }
+
+/// The JSON form of the rows of [`LinkGraph::related`], as `zarr-links
+/// related --format json` prints them and the Python and WebAssembly front
+/// ends return them: one object per row,
+///
+/// ```json
+/// {"source": "/quality/probability/r20m/cld", "target": "/measurements/reflectance/r20m",
+///  "type": "quality_for", "direction": "in", "declared_on": "/quality/probability/r20m/cld",
+///  "derived": false, "via": "/measurements/reflectance/r20m"}
+/// ```
+///
+/// `direction` is `out` or `in` relative to the asked-about node; `via` is
+/// the enclosing group through which a `quality_for` link applies, else
+/// `null` ([`crate::Related::via`]).
+pub fn related_json(graph: &LinkGraph, rows: &[crate::Related<'_>]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                json!({
+                    "source": graph.name(r.edge.source),
+                    "target": graph.name(r.edge.target),
+                    "type": graph.edge_type(r.edge).as_str(),
+                    "direction": r.side.as_str(),
+                    "declared_on": graph.name(r.edge.declared_on()),
+                    "derived": r.edge.derived,
+                    "via": r.via.map(|v| graph.name(v)),
+                })
+            })
+            .collect(),
+    )
+}

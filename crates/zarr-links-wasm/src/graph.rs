@@ -17,7 +17,7 @@ pub fn graph(hierarchy: &Hierarchy) -> Value {
 /// --format json` lists them (both directions, every type), with the class
 /// of the node at the other end:
 /// `{"node", "class", "rows": [{"source", "target", "type", "direction",
-/// "declared_on", "derived", "other", "other_class"}]}`.
+/// "declared_on", "derived", "via", "other", "other_class"}]}`.
 pub fn related(hierarchy: &Hierarchy, node: &str) -> Result<Value, String> {
     let g = LinkGraph::build(hierarchy);
     let Some(id) = g.find(node) else {
@@ -31,22 +31,12 @@ pub fn related(hierarchy: &Hierarchy, node: &str) -> Result<Value, String> {
             )
         });
     };
-    let rows: Vec<Value> = g
-        .related(id, Direction::Both, None)
-        .iter()
-        .map(|r| {
-            json!({
-                "source": g.name(r.edge.source),
-                "target": g.name(r.edge.target),
-                "type": g.edge_type(r.edge).as_str(),
-                "direction": r.side.as_str(),
-                "declared_on": g.name(r.edge.declared_on()),
-                "derived": r.edge.derived,
-                "other": g.name(r.other),
-                "other_class": g.class(r.other).as_str(),
-            })
-        })
-        .collect();
+    let related = g.related(id, Direction::Both, None);
+    let mut rows = render::related_json(&g, &related);
+    for (row, r) in rows.as_array_mut().into_iter().flatten().zip(&related) {
+        row["other"] = json!(g.name(r.other));
+        row["other_class"] = json!(g.class(r.other).as_str());
+    }
     Ok(json!({
         "node": g.name(id),
         "class": g.class(id).as_str(),
