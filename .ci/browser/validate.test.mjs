@@ -229,7 +229,7 @@ const storeUrl = (rel, server = stores) => `${server.url}/${rel.split('/').map(e
 // ------------------------------------------------------------ tests
 
 for (const s of SENTINEL) {
-  test(`${s} by URL (?url=): valid, 163 nodes, the CLI's findings; a clicked node shows its related view`, async () => {
+  test(`${s} by URL (?url=): valid, every node, the CLI's findings; a clicked node shows its related view`, async () => {
     const rel = `${USE_CASES}/${s}/store`;
     await page.goto(validateHtml(`?url=${encodeURIComponent(storeUrl(rel))}`));
     const state = await settled(page);
@@ -237,13 +237,12 @@ for (const s of SENTINEL) {
     const report = await reportJson(page);
     const expected = cli('validate', join(ROOT, rel));
     assert.equal(report.valid, true);
-    assert.equal(report.nodes, 163);
     assert.equal(report.coverage, 'consolidated');
     assert.equal(report.nodes, expected.nodes);
     assert.deepEqual(report.findings, expected.findings);
     assert.deepEqual((await pageFindings(page)).map(shown), expected.findings.map(shown));
     const summary = await page.$eval('#zl-summary', (e) => e.textContent);
-    assert.equal(summary, `valid: ${expected.errors} errors, ${expected.warnings} warnings in 163 nodes`.replace('1 errors', '1 error').replace('1 warnings', '1 warning'));
+    assert.equal(summary, `valid: ${expected.errors} errors, ${expected.warnings} warnings in ${expected.nodes} nodes`.replace('1 errors', '1 error').replace('1 warnings', '1 warning'));
     assert.deepEqual(errors, []);
     await shot(page, `url-valid-${s}`);
 
@@ -323,7 +322,7 @@ test('a broken copy of the Sentinel-2 store by URL shows the same finding, word 
   await shot(page, 'url-broken-sentinel2');
 });
 
-test('a store picked as a folder: valid, 163 nodes, the whole report equals the CLI\'s', async () => {
+test('a store picked as a folder: valid, every node, the whole report equals the CLI\'s', async () => {
   for (const s of ['sentinel2-l2a-v3', 'sentinel2-l2a-v2']) {
     const dir = join(ROOT, USE_CASES, s, 'store');
     await page.goto(validateHtml());
@@ -335,7 +334,6 @@ test('a store picked as a folder: valid, 163 nodes, the whole report equals the 
     const report = await reportJson(page);
     const expected = cli('validate', dir);
     assert.equal(report.store, 'store', 'the folder\'s name');
-    assert.equal(report.nodes, 163);
     assert.equal(report.coverage, 'complete');
     assert.deepEqual({ ...report, store: dir }, expected);
     assert.deepEqual((await pageFindings(page)).map(shown), expected.findings.map(shown));

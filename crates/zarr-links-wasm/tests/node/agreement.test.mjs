@@ -132,11 +132,7 @@ for (const name of all) {
 // single keys only, as an HTTP server does.
 for (const name of ['valid/use-cases/sentinel2-l2a-v2', 'valid/use-cases/sentinel2-l2a-v3']) {
   const store = join(ROOT, 'conformance', name, 'store');
-  const consolidated =
-    existsSync(join(store, '.zmetadata')) ||
-    (existsSync(join(store, 'zarr.json')) &&
-      'consolidated_metadata' in JSON.parse(readFileSync(join(store, 'zarr.json'), 'utf8')));
-  test(`${name} by URL: consolidated metadata alone gives the CLI's findings`, { skip: consolidated ? false : 'no consolidated metadata (yet)' }, async () => {
+  test(`${name} by URL: consolidated metadata alone gives the CLI's findings`, async () => {
     const check = StoreCheck.forUrl(`http://127.0.0.1/${name}/`);
     const keys = [];
     await drive(check, async (key) => {
@@ -149,8 +145,8 @@ for (const name of ['valid/use-cases/sentinel2-l2a-v2', 'valid/use-cases/sentine
     const expected = cli(store).report;
     assert.equal(report.coverage, 'consolidated');
     assert.ok(keys.length <= 2, `at most two reads, got ${keys}`);
-    assert.equal(report.nodes, 163);
     assert.equal(report.nodes, expected.nodes);
+    assert.ok(report.nodes > 150, `the whole product, got ${report.nodes} nodes`);
     assert.equal(report.valid, true);
     assert.deepEqual(report.findings, expected.findings);
   });
