@@ -9,8 +9,10 @@ use serde_json::{Map, Value};
 use zarr_links_graph::{IndexPlan, LinkGraph};
 use zarr_links_model::attributes::INDEX;
 use zarr_links_model::convention::{declare, Declared};
+use zarr_links_model::document::json_kind;
+use zarr_links_model::escape::terminal;
 use zarr_links_model::{Hierarchy, NodeKind};
-use zarr_links_store::{update_attributes, WritableStore, WriteError};
+use zarr_links_store::{update_attributes, WritableStore, WriteError, Written};
 
 use crate::navigate;
 
@@ -79,12 +81,26 @@ pub fn run(args: Args) -> u8 {
 }
 
 fn fail(args: &Args, message: impl std::fmt::Display) -> u8 {
-    eprintln!("zarr-links index: {}: {message}", args.store.display());
-    2
+    navigate::fail(
+        "index",
+        &format!("{}: {message}", args.store.display()),
+    )
 }
 
 fn run_inner(args: &Args) -> Result<(), u8> {
-    let opened = navigate::open("index", &args.store)?;
+    let store = navigate::open_store("index", &args.store)?;
+    // A writer holds the store's lock from before it reads the store until
+    // it has written, so that two writers run one after the other.
+    let lock = if args.write {
+        let lock = store.lock().map_err(|e| fail(args, e))?;
+        for n in &lock.notes {
+            navigate::note("index", n);
+        }
+        Some(lock)
+    } else {
+        None
+    };
+    let opened = navigate::load_opened("index", &args.store, &store)?;
     let hierarchy = &opened.hierarchy;
     let plan = planned_index(hierarchy, args.replace).map_err(|e| fail(args, e))?;
     for n in &plan.not_added {
@@ -93,9 +109,12 @@ fn run_inner(args: &Args) -> Result<(), u8> {
         } else {
             format!("the `links:index` of {}", n.group)
         };
-        eprintln!(
-            "note: the computed category `{}` ({} nodes) is not added: {whose} already has a `{}`, and a written category is never replaced (--replace replaces the root's)",
-            n.name, n.computed, n.name
+        navigate::note(
+            "index",
+            &format!(
+                "the computed category `{}` ({} nodes) is not added: {whose} already has a `{}`, and a written category is never replaced (--replace replaces the root's)",
+                n.name, n.computed, n.name
+            ),
         );
     }
     let index = &plan.index;
@@ -109,13 +128,17 @@ fn run_inner(args: &Args) -> Result<(), u8> {
     if index.is_empty() {
         println!(
             "{}: no links to index and no categories to keep; nothing written.",
-            opened.shown
+            terminal(&opened.shown)
         );
         return Ok(());
     }
 
     let (declared, written) =
-        write_index(&opened.store, hierarchy, index).map_err(|e| fail(args, e))?;
+        write_index(&store, hierarchy, index, args.replace).map_err(|e| fail(args, e))?;
+    drop(lock);
+    for n in &written.notes {
+        navigate::note("index", n);
+    }
 
     let entries: usize = index
         .values()
@@ -124,7 +147,7 @@ fn run_inner(args: &Args) -> Result<(), u8> {
         .sum();
     let mut report = format!(
         "Wrote the root links:index of {} ({} categories, {entries} entries):\n",
-        opened.shown,
+        terminal(&opened.shown),
         index.len()
     );
     for (name, members) in index {
@@ -134,13 +157,13 @@ fn run_inner(args: &Args) -> Result<(), u8> {
         } else {
             "computed"
         };
-        report.push_str(&format!("  {name:<16} {n:>4}  {how}\n"));
+        report.push_str(&format!("  {:<16} {n:>4}  {how}\n", terminal(name)));
     }
     if let Some(d) = declared {
         report.push_str(&format!("  {}\n", d.describe()));
     }
-    for key in &written {
-        report.push_str(&format!("  updated {key}\n"));
+    for key in &written.keys {
+        report.push_str(&format!("  updated {}\n", terminal(key)));
     }
     navigate::print("index", &report)
 }
@@ -169,23 +192,67 @@ pub fn planned_index(hierarchy: &Hierarchy, replace: bool) -> Result<IndexPlan, 
 /// Stores `index` as the root group's `links:index`, declaring the
 /// convention when the declaration is missing, in the root's document and in
 /// the consolidated metadata that copies it ([`update_attributes`]). Returns
-/// what was declared, if anything, and the keys written. The Python
-/// package's `write_index()` calls this too, with a zarr-python store.
+/// what was declared, if anything, and what was written.
+///
+/// Without `replace`, the root's current `links:index` must be an object
+/// whose categories `index` keeps exactly as they are written: a
+/// `links:index` of another type, or a category with entries this tool
+/// cannot read (which `index` would leave out), is refused rather than
+/// lost. The Python package's `write_index()` calls this too, with a
+/// zarr-python store.
 pub fn write_index(
     store: &dyn WritableStore,
     hierarchy: &Hierarchy,
     index: &Map<String, Value>,
-) -> Result<(Option<Declared>, Vec<String>), WriteError> {
+    replace: bool,
+) -> Result<(Option<Declared>, Written), WriteError> {
     let root = hierarchy
         .root()
         .ok_or_else(|| WriteError::Refused("the root's metadata cannot be read".to_string()))?;
     let declared = std::cell::Cell::new(None);
     let written = update_attributes(store, root, &|attributes| {
+        if !replace {
+            keeps_current(attributes.get(INDEX), index)?;
+        }
         declared.set(declare(attributes)?);
         attributes.insert(INDEX.to_string(), Value::Object(index.clone()));
         Ok(())
     })?;
     Ok((declared.get(), written))
+}
+
+/// Checks that writing `index` loses nothing of the `links:index` now in
+/// the document (`current`): every category it has is in `index`, the same.
+fn keeps_current(current: Option<&Value>, index: &Map<String, Value>) -> Result<(), String> {
+    let current = match current {
+        None => return Ok(()),
+        Some(Value::Object(c)) => c,
+        Some(other) => {
+            return Err(format!(
+                "the root's `links:index` is a JSON {}, not an object; it is replaced only with --replace",
+                json_kind(other)
+            ))
+        }
+    };
+    for (name, written) in current {
+        if index.get(name) == Some(written) {
+            continue;
+        }
+        let what = match written {
+            Value::Array(entries) => {
+                let kept = index.get(name).and_then(Value::as_array);
+                match entries.iter().find(|e| !kept.is_some_and(|k| k.contains(e))) {
+                    Some(entry) => format!("the entry {entry}, which is not a node path this tool can read"),
+                    None => "entries this tool cannot read".to_string(),
+                }
+            }
+            other => format!("a JSON {} instead of an array of node paths", json_kind(other)),
+        };
+        return Err(format!(
+            "the root's `links:index` category `{name}` holds {what}; writing the index would drop it. Fix it (`zarr-links validate` reports it) or pass --replace to replace the root's index"
+        ));
+    }
+    Ok(())
 }
 
 /// The root's current `links:index`, as its categories were read.

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use zarr_links_graph::{LinkGraph, NodeClass, NodeId};
+use zarr_links_model::escape::terminal;
 use zarr_links_model::Hierarchy;
 use zarr_links_store::{load, LocalStore};
 
@@ -24,33 +25,50 @@ pub struct Opened {
     pub shown: String,
     /// The loaded metadata.
     pub hierarchy: Hierarchy,
-    /// The store as opened (its canonical root).
-    pub store: LocalStore,
+}
+
+/// Prints `message` on standard error, after `zarr-links COMMAND: `, with
+/// every control character escaped ([`terminal`]): messages carry paths and
+/// names from the store. Returns exit code 2.
+pub fn fail(command: &str, message: &dyn std::fmt::Display) -> u8 {
+    eprintln!("zarr-links {command}: {}", terminal(&message.to_string()));
+    2
+}
+
+/// Prints a note on standard error, escaped as [`fail`] does.
+pub fn note(command: &str, message: &dyn std::fmt::Display) {
+    eprintln!("zarr-links {command}: note: {}", terminal(&message.to_string()));
+}
+
+/// Opens the store at `path`, without reading it yet. On failure prints a
+/// message naming the store and returns exit code 2.
+pub fn open_store(command: &str, path: &Path) -> Result<LocalStore, u8> {
+    LocalStore::open(path).map_err(|e| fail(command, &e))
 }
 
 /// Opens and loads the store at `path`, and notes how many problems it has.
 /// On failure prints a message naming the store and returns exit code 2.
 pub fn open(command: &str, path: &Path) -> Result<Opened, u8> {
-    let fail = |e: &dyn std::fmt::Display| {
-        eprintln!("zarr-links {command}: {e}");
-        2
-    };
-    let store = LocalStore::open(path).map_err(|e| fail(&e))?;
-    let hierarchy = load(&store).map_err(|e| fail(&e))?;
+    let store = open_store(command, path)?;
+    load_opened(command, path, &store)
+}
+
+/// Loads an opened store ([`open_store`]), as [`open`] does.
+pub fn load_opened(command: &str, path: &Path, store: &LocalStore) -> Result<Opened, u8> {
+    let hierarchy = load(store).map_err(|e| fail(command, &e))?;
     let shown = path.display().to_string();
     let skipped: usize = hierarchy.views().map(|(_, v)| v.skipped().len()).sum();
     let unread = skipped + hierarchy.findings.len();
     if unread > 0 {
-        eprintln!(
-            "zarr-links {command}: note: {shown} has {unread} problem(s) in its metadata or links; \
-             what could not be read is left out. Run `zarr-links validate {shown}` for details."
+        note(
+            command,
+            &format!(
+                "{shown} has {unread} problem(s) in its metadata or links; \
+                 what could not be read is left out. Run `zarr-links validate {shown}` for details."
+            ),
         );
     }
-    Ok(Opened {
-        shown,
-        hierarchy,
-        store,
-    })
+    Ok(Opened { shown, hierarchy })
 }
 
 /// Finds the node the user named. Accepts a path without its leading `/`
@@ -74,12 +92,15 @@ pub fn find_node(
     }
     if fixed != given {
         if let Some(id) = graph.find(&fixed).filter(|id| graph.class(*id).in_store()) {
-            eprintln!("zarr-links {command}: note: reading {given:?} as {fixed} (node paths are absolute: they start at the store root with `/`)");
+            note(
+                command,
+                &format!("reading {given:?} as {fixed} (node paths are absolute: they start at the store root with `/`)"),
+            );
             return Ok(id);
         }
     }
-    let store = shown;
-    let mut message = format!("zarr-links {command}: {store} has no node {given}");
+    let store = terminal(shown);
+    let mut message = format!("zarr-links {command}: {store} has no node {}", terminal(given));
     if !given.starts_with('/') && !given.contains(':') {
         message.push_str(" (node paths are absolute: they start at the store root with `/`)");
     }
@@ -102,7 +123,7 @@ pub fn find_node(
     } else {
         message.push_str("\n  Did you mean:");
         for id in similar {
-            message.push_str(&format!("\n    {}", graph.name(id)));
+            message.push_str(&format!("\n    {}", terminal(graph.name(id))));
         }
     }
     eprintln!("{message}");
@@ -117,9 +138,6 @@ pub fn print(command: &str, text: &str) -> Result<(), u8> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => {
-            eprintln!("zarr-links {command}: cannot write the output: {e}");
-            Err(2)
-        }
+        Err(e) => Err(fail(command, &format!("cannot write the output: {e}"))),
     }
 }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 use zarr_links_graph::{Direction, LinkGraph, NodeClass, NodeId, Related};
+use zarr_links_model::escape::terminal;
 use zarr_links_model::RelationType;
 
 use crate::navigate::{self, TextOrJson};
@@ -86,7 +87,8 @@ fn run_inner(args: &Args) -> Result<(), u8> {
             Ok(t) => Some(t),
             Err(e) => {
                 eprintln!(
-                    "zarr-links related: --type: {e}; use a core type (derived_from, quality_for, same_as, part_of, contains), an IANA link relation such as describedby, or an absolute URI"
+                    "zarr-links related: --type: {}; use a core type (derived_from, quality_for, same_as, part_of, contains), an IANA link relation such as describedby, or an absolute URI",
+                    terminal(&e.to_string())
                 );
                 return Err(2);
             }
@@ -118,15 +120,17 @@ pub fn to_json(g: &LinkGraph<'_>, rows: &[Related<'_>]) -> Value {
     zarr_links_graph::render::related_json(g, rows)
 }
 
+/// The table for people; every name and type from the store is escaped
+/// ([`terminal`]).
 fn to_text(g: &LinkGraph<'_>, node: NodeId, args: &Args, rows: &[Related<'_>]) -> String {
-    let name = g.name(node);
+    let name = terminal(g.name(node));
     let mut filter = match args.direction {
         DirectionArg::Out => "links from it".to_string(),
         DirectionArg::In => "links to it".to_string(),
         DirectionArg::Both => "links from and to it".to_string(),
     };
     if let Some(t) = &args.r#type {
-        filter.push_str(&format!(" of type {t}"));
+        filter.push_str(&format!(" of type {}", terminal(t)));
     }
     let mut out = String::new();
     let class = g.class(node).as_str();
@@ -143,7 +147,7 @@ fn to_text(g: &LinkGraph<'_>, node: NodeId, args: &Args, rows: &[Related<'_>]) -
     let _ = writeln!(out, "{name} ({class}): {n} {filter}\n");
     let type_width = rows
         .iter()
-        .map(|r| g.edge_type(r.edge).as_str().len())
+        .map(|r| terminal(g.edge_type(r.edge).as_str()).len())
         .max()
         .unwrap_or(0)
         .max(4);
@@ -159,14 +163,14 @@ fn to_text(g: &LinkGraph<'_>, node: NodeId, args: &Args, rows: &[Related<'_>]) -
             if !note.is_empty() {
                 note.push_str("; ");
             }
-            let declared = g.name(r.edge.declared_on());
+            let declared = terminal(g.name(r.edge.declared_on()));
             let _ = write!(note, "derived inverse of the link declared on {declared}");
         }
         if let Some(group) = r.via {
             if !note.is_empty() {
                 note.push_str("; ");
             }
-            let _ = write!(note, "via the enclosing group {}", g.name(group));
+            let _ = write!(note, "via the enclosing group {}", terminal(g.name(group)));
         }
         let note = if note.is_empty() {
             note
@@ -177,8 +181,8 @@ fn to_text(g: &LinkGraph<'_>, node: NodeId, args: &Args, rows: &[Related<'_>]) -
             out,
             "  {:<4}  {:<type_width$}  {}{note}",
             r.side.as_str(),
-            g.edge_type(r.edge).as_str(),
-            g.name(r.other)
+            terminal(g.edge_type(r.edge).as_str()),
+            terminal(g.name(r.other))
         );
     }
     let _ = writeln!(

@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
+use zarr_links_model::escape::terminal;
 use zarr_links_model::{Coverage, Severity};
 use zarr_links_validator::{validate_path, Finding, Report};
 
@@ -40,7 +41,7 @@ pub fn run(args: Args) -> u8 {
     let report = match validate_path(&args.store) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("zarr-links validate: {e}");
+            eprintln!("zarr-links validate: {}", terminal(&e.to_string()));
             return 2;
         }
     };
@@ -53,7 +54,10 @@ pub fn run(args: Args) -> u8 {
     };
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("zarr-links validate: cannot write the report: {e}");
+            eprintln!(
+                "zarr-links validate: cannot write the report: {}",
+                terminal(&e.to_string())
+            );
             return 2;
         }
     }
@@ -85,7 +89,9 @@ pub fn report_text(report: &Report) -> String {
 }
 
 /// Writes the text report: a header, findings grouped by node, a summary.
-/// Styles are ANSI codes that `anstream` strips when stdout is not a terminal.
+/// Styles are ANSI codes that `anstream` strips when stdout is not a terminal;
+/// every string from the store is escaped ([`terminal`]) first, so that none
+/// of its own control characters reaches the terminal.
 pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     let bold = Style::new().bold();
     let err = AnsiColor::Red.on_default().bold();
@@ -95,7 +101,7 @@ pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     writeln!(
         out,
         "{bold}checking{bold:#} {} (Zarr v{}{}, {})",
-        report.store,
+        terminal(&report.store),
         report.zarr_format,
         if report.consolidated {
             ", consolidated metadata"
@@ -108,7 +114,7 @@ pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     for f in &report.findings {
         if current != Some(f.node.as_str()) {
             writeln!(out)?;
-            writeln!(out, "{bold}{}{bold:#}", f.node)?;
+            writeln!(out, "{bold}{}{bold:#}", terminal(&f.node))?;
             current = Some(f.node.as_str());
         }
         let style = if f.severity == Severity::Error {
@@ -121,11 +127,11 @@ pub fn write_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
             "  {style}{}[{}]{style:#} {}: {}",
             f.severity.as_str(),
             f.rule,
-            location(f),
-            f.message
+            terminal(&location(f)),
+            terminal(&f.message)
         )?;
         if let Some(h) = &f.hint {
-            writeln!(out, "    {dim}hint:{dim:#} {h}")?;
+            writeln!(out, "    {dim}hint:{dim:#} {}", terminal(h))?;
         }
     }
     writeln!(out)?;

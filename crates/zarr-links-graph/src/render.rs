@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use serde_json::{json, Value};
+use zarr_links_model::escape::{needs_escape, terminal};
 use zarr_links_model::{CoreRelation, NodePath, RelationType};
 
 use crate::build::{LinkGraph, NodeClass, NodeId};
@@ -138,8 +139,9 @@ fn dot_str(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
+            c if needs_escape(c) => {
+                out.push_str(&terminal(&c.to_string()).replace('\\', "\\\\"))
+            }
             c => out.push(c),
         }
     }
@@ -241,7 +243,7 @@ fn mermaid_str(s: &str) -> String {
             '&' => out.push_str("#amp;"),
             '|' => out.push_str("#124;"),
             '`' => out.push_str("#96;"),
-            c if c.is_control() => {}
+            c if needs_escape(c) => out.push_str(&terminal(&c.to_string())),
             c => out.push(c),
         }
     }
@@ -264,7 +266,7 @@ fn mermaid_node(out: &mut String, graph: &LinkGraph, id: NodeId, indent: &str, i
 pub fn mermaid(graph: &LinkGraph, title: &str) -> String {
     let layout = layout(graph);
     let mut out = String::new();
-    let yaml_title = serde_json::to_string(title).unwrap_or_default();
+    let yaml_title = serde_json::to_string(&terminal(title)).unwrap_or_default();
     let _ = writeln!(out, "---\ntitle: {yaml_title}\n---");
     out.push_str("flowchart LR\n");
     for (i, (parent, members)) in layout.boxes.iter().enumerate() {

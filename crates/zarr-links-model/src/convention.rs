@@ -10,8 +10,14 @@ use serde::{Deserialize, Serialize};
 pub const CONVENTION_UUID: &str = "9500acb2-598d-48c1-ac4c-96f069e8299b";
 /// The attribute prefix of the convention, and the recommended CMO `name`.
 pub const PREFIX: &str = "links:";
-/// The recommended `schema_url` of the CMO.
-pub const SCHEMA_URL: &str = "https://zarr-links.github.io/zarr-links/schema/links.schema.json";
+/// The recommended `schema_url` of the CMO: the schema of an attributes
+/// object (`schema/links-attributes.schema.json`). The declaration sits in
+/// the attributes (a v3 `attributes` member, a v2 `.zattrs`), so this is the
+/// schema that applies to where it is written; the whole-document schema
+/// `links.schema.json` also requires `zarr_format` and `node_type`, which a
+/// v2 `.zattrs` does not have.
+pub const SCHEMA_URL: &str =
+    "https://zarr-links.github.io/zarr-links/schema/links-attributes.schema.json";
 /// The recommended `spec_url` of the CMO.
 pub const SPEC_URL: &str = "https://zarr-links.github.io/zarr-links/";
 /// The recommended `description` of the CMO.

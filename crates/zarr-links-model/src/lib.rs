@@ -9,6 +9,7 @@
 //! - [`attributes`] and [`node`]: a node's attributes and a whole v3 node document;
 //! - [`view`]: the convention's attributes of one node, read once into a typed view;
 //! - [`document`]: metadata documents parsed from bytes, with their problems;
+//! - [`escape`]: store text made safe to print on a terminal;
 //! - [`finding`]: one broken requirement at one place;
 //! - [`path`]: in-store paths and link targets;
 //! - [`hierarchy`]: a store's metadata loaded into memory;
@@ -21,6 +22,7 @@
 pub mod attributes;
 pub mod convention;
 pub mod document;
+pub mod escape;
 pub mod finding;
 pub mod hierarchy;
 pub mod index;

@@ -219,6 +219,7 @@ fn listed(prefix: &str, result: &Bound<'_, PyAny>) -> PyResult<Result<Vec<DirEnt
             name,
             is_dir: true,
             problem: None,
+            identity: None,
         })
         .collect();
     entries.sort();

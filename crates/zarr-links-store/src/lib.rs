@@ -26,7 +26,14 @@ pub use load::{load, load_with, Answer, LoadOptions, Loader, Poll, Request};
 #[cfg(feature = "fs")]
 pub use local::LocalStore;
 pub use parallel::par_map;
-pub use write::{update_attributes, WritableStore, WriteError};
+pub use write::{
+    update_attributes, Replacement, WritableStore, WriteError, WriteLock, Written,
+};
+#[cfg(feature = "fs")]
+#[doc(hidden)]
+pub use local::commit::FAULT_VARIABLE;
+#[cfg(feature = "fs")]
+pub use local::commit::JOURNAL;
 pub use zarr_links_model::document::{
     json_kind, parse_document, ParsedDocument, MAX_DOCUMENT_BYTES, MAX_NESTING,
 };
@@ -45,6 +52,13 @@ pub struct DirEntry {
     /// store, a symbolic link that leads outside the root, into a loop, or
     /// nowhere. Such entries are reported as `links.store.layout` findings.
     pub problem: Option<String>,
+    /// For a directory, what identifies it on its file system (device and
+    /// inode numbers for a local store), when the store can tell. Two
+    /// entries with the same identity are the same directory reached twice
+    /// (through a symbolic link): the loader reads it once, at the first
+    /// path in its walk, and reports the other paths as aliases. Stores
+    /// without such aliases (object stores, memory) give `None`.
+    pub identity: Option<(u64, u64)>,
 }
 
 /// Why one key could not be read.
@@ -52,9 +66,9 @@ pub struct DirEntry {
 /// Spec: <https://zarr-links.github.io/zarr-links/stores.html>
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
-    /// The key is not a valid store key: an empty, `.` or `..` segment, or a
-    /// backslash. Such keys are never looked up, so nothing outside the root
-    /// is read.
+    /// The key is not a valid store key ([`key_problem`] says why: an
+    /// empty, `.` or `..` segment, a backslash or a NUL character). Such
+    /// keys are never looked up, so nothing outside the root is read.
     InvalidKey(String),
     /// The key leads outside the store root (through a symbolic link).
     Outside {
@@ -65,6 +79,24 @@ pub enum StoreError {
     },
     /// Following the key runs into a loop of symbolic links.
     Loop(String),
+    /// A symbolic link on the way is not followed although it may lead
+    /// back inside the root: an absolute link, or one that leaves the root
+    /// and comes back. Only relative links that stay inside are followed.
+    NotFollowed {
+        /// The key.
+        key: String,
+        /// The link's text, as far as it can be read.
+        link: String,
+    },
+    /// The key names something other than a regular file (a FIFO, a
+    /// socket, a device): it is not opened for reading, so it can neither
+    /// block nor have side effects.
+    NotAFile {
+        /// The key.
+        key: String,
+        /// What it is, e.g. "a FIFO (named pipe)".
+        what: String,
+    },
     /// The document is larger than [`MAX_DOCUMENT_BYTES`].
     TooLarge {
         /// The key.
@@ -94,6 +126,8 @@ impl StoreError {
             | StoreError::IsADirectory(k)
             | StoreError::NotADirectory(k) => k,
             StoreError::Outside { key, .. }
+            | StoreError::NotFollowed { key, .. }
+            | StoreError::NotAFile { key, .. }
             | StoreError::TooLarge { key, .. }
             | StoreError::Io { key, .. } => key,
         }
@@ -104,9 +138,10 @@ impl StoreError {
     /// `links.store.metadata` for everything else.
     pub fn rule(&self) -> zarr_links_model::Rule {
         match self {
-            StoreError::Outside { .. } | StoreError::Loop(_) | StoreError::InvalidKey(_) => {
-                zarr_links_model::Rule::StoreLayout
-            }
+            StoreError::Outside { .. }
+            | StoreError::NotFollowed { .. }
+            | StoreError::Loop(_)
+            | StoreError::InvalidKey(_) => zarr_links_model::Rule::StoreLayout,
             _ => zarr_links_model::Rule::StoreMetadata,
         }
     }
@@ -116,13 +151,20 @@ impl StoreError {
     /// What went wrong, without the key (the finding names the file).
     pub fn detail(&self) -> String {
         match self {
-            StoreError::InvalidKey(_) => {
-                "not a valid store key (empty, `.` or `..` segment); it was not read".to_string()
-            }
+            StoreError::InvalidKey(key) => format!(
+                "not a valid store key: {}; it was not read",
+                key_problem(key).unwrap_or("it is empty")
+            ),
             StoreError::Outside { resolved, .. } => format!(
                 "a symbolic link leads outside the store root (to {resolved}); expected every key to stay inside the root, so it was not read"
             ),
             StoreError::Loop(_) => "symbolic links form a loop; expected a finite tree".to_string(),
+            StoreError::NotFollowed { link, .. } => format!(
+                "a symbolic link on the way ({link}) is absolute or leaves the store root before coming back; only relative links that stay inside the root are followed, so it was not read"
+            ),
+            StoreError::NotAFile { what, .. } => {
+                format!("is {what}; expected a regular file, so it was not read")
+            }
             StoreError::TooLarge { size, .. } => format!(
                 "the document is {size} bytes; metadata documents larger than {MAX_DOCUMENT_BYTES} bytes (16 MiB) are refused"
             ),
@@ -208,10 +250,45 @@ pub trait Store: Send + Sync {
     fn describe(&self) -> String;
 }
 
-/// Checks that a key is made of non-empty segments other than `.` and `..`.
+/// Checks that a key is made of non-empty segments other than `.` and
+/// `..`, without backslashes or NUL characters ([`key_problem`] says what
+/// is wrong with one that is not).
 pub fn valid_key(key: &str) -> bool {
-    key.is_empty()
-        || key.split('/').all(|s| {
-            !s.is_empty() && s != "." && s != ".." && !s.contains('\\') && !s.contains('\0')
-        })
+    key_problem(key).is_none()
+}
+
+/// What is wrong with a store key, or `None` for a valid one (`""`, the
+/// root's prefix, is valid). Keys are `/`-separated segments; a segment may
+/// not be empty (a leading, trailing or doubled `/`), `.` or `..`, and no
+/// key may hold a backslash (a path separator on Windows) or a NUL
+/// character (which ends a path for the operating system).
+///
+/// ```
+/// use zarr_links_store::key_problem;
+/// assert_eq!(key_problem("bands/b04/zarr.json"), None);
+/// assert_eq!(key_problem("/bands"), Some("it starts with `/`"));
+/// assert_eq!(key_problem("a\\b"), Some("it holds a backslash (`\\`)"));
+/// ```
+pub fn key_problem(key: &str) -> Option<&'static str> {
+    if key.is_empty() {
+        return None;
+    }
+    if key.contains('\0') {
+        return Some("it holds a NUL character");
+    }
+    if key.contains('\\') {
+        return Some("it holds a backslash (`\\`)");
+    }
+    if key.starts_with('/') {
+        return Some("it starts with `/`");
+    }
+    if key.ends_with('/') {
+        return Some("it ends with `/`");
+    }
+    key.split('/').find_map(|s| match s {
+        "" => Some("it has an empty segment (`//`)"),
+        "." => Some("it has a `.` segment"),
+        ".." => Some("it has a `..` segment"),
+        _ => None,
+    })
 }

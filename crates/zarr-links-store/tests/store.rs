@@ -37,6 +37,7 @@ impl Store for MemoryStore {
                 name,
                 is_dir,
                 problem: None,
+                identity: None,
             })
             .collect())
     }

@@ -77,6 +77,7 @@ impl Files {
                 name: name.clone(),
                 is_dir,
                 problem: None,
+                identity: None,
             })
             .collect();
         out.sort();

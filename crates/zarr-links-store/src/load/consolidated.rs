@@ -92,8 +92,10 @@ pub(crate) fn v3(root: &Map<String, Value>, findings: &mut Vec<Finding>) -> Opti
     listing.docs.insert(key.to_string(), Value::Object(own));
     for (child, doc) in metadata {
         let pointer = format!("{base}/{}", pointer_token(child));
+        // The same key rules as v2 (`crate::key_problem`): no leading or
+        // trailing `/`, no empty, `.` or `..` segment, no backslash or NUL.
         let Some(path) =
-            NodePath::from_key_prefix(child).filter(|p| !p.is_root() && !child.ends_with('/'))
+            NodePath::from_key_prefix(child).filter(|p| !p.is_root() && crate::valid_key(child))
         else {
             listing.findings.push(Finding::new(
                 Rule::StoreLayout,
@@ -101,7 +103,8 @@ pub(crate) fn v3(root: &Map<String, Value>, findings: &mut Vec<Finding>) -> Opti
                 key,
                 pointer,
                 format!(
-                    "the consolidated metadata lists the node {child:?}; expected a path relative to the root without empty, `.` or `..` segments (it was ignored)"
+                    "the consolidated metadata lists the node {child:?}; expected a path relative to the root without empty, `.` or `..` segments ({}; it was ignored)",
+                    crate::key_problem(child).unwrap_or("it names the root")
                 ),
                 None,
             ));
@@ -158,7 +161,8 @@ pub(crate) fn v2(doc: &Map<String, Value>, findings: &mut Vec<Finding>) -> Optio
                 key,
                 format!("{base}/{}", pointer_token(k)),
                 format!(
-                    "the consolidated metadata lists the key {k:?}; expected a key relative to the root without empty, `.` or `..` segments (it was ignored)"
+                    "the consolidated metadata lists the key {k:?}; expected a key relative to the root without empty, `.` or `..` segments ({}; it was ignored)",
+                    crate::key_problem(prefix).unwrap_or("it is not a node path")
                 ),
                 None,
             ));

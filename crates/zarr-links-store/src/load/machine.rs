@@ -149,6 +149,11 @@ pub struct Loader {
     pub(super) zmetadata_asked: bool,
     /// v2 nodes whose `.zattrs` is read next.
     pub(super) v2_nodes: Vec<(NodePath, Option<NodeKind>)>,
+    /// Directories found by the current listings, with their identity
+    /// ([`DirEntry::identity`]), until aliases are decided.
+    pub(super) identified: Vec<(NodePath, (u64, u64))>,
+    /// Every directory walked so far, by identity: its first path.
+    pub(super) walked: HashMap<(u64, u64), NodePath>,
 }
 
 impl Loader {
@@ -175,6 +180,8 @@ impl Loader {
             v2_kinds: HashMap::new(),
             v2_nodes: Vec::new(),
             discovered: HashSet::new(),
+            identified: Vec::new(),
+            walked: HashMap::new(),
             round_start: 0,
             trusted: false,
             zmetadata_asked: false,
@@ -381,6 +388,7 @@ impl Loader {
     }
 
     fn start_probe(&mut self) {
+        self.drop_aliases();
         let candidates = std::mem::take(&mut self.candidates);
         self.nodes.reserve(candidates.len());
         self.queue.reserve(candidates.len() * 2);
@@ -394,6 +402,41 @@ impl Loader {
                 _ => self.ask(Purpose::NodeV3(path), "zarr.json"),
             }
         }
+    }
+
+    /// Takes out of the candidates every directory already walked at another
+    /// path (the same identity, reached through a symbolic link), reporting
+    /// each as an alias: a directory is read once, at its first path in
+    /// the walk (breadth first, paths sorted), so the walk stays linear.
+    fn drop_aliases(&mut self) {
+        let mut identified = std::mem::take(&mut self.identified);
+        if identified.is_empty() {
+            return;
+        }
+        identified.sort();
+        let mut aliases = HashSet::new();
+        for (path, identity) in identified {
+            match self.walked.get(&identity) {
+                Some(first) if *first != path => {
+                    self.findings.push(Finding::new(
+                        Rule::StoreLayout,
+                        &path,
+                        path.key_prefix(),
+                        "",
+                        format!(
+                            "{path} is the same directory as {first} (a symbolic link alias); its nodes are read once, as {first}"
+                        ),
+                        None,
+                    ));
+                    aliases.insert(path);
+                }
+                Some(_) => {}
+                None => {
+                    self.walked.insert(identity, path);
+                }
+            }
+        }
+        self.candidates.retain(|p| !aliases.contains(p));
     }
 
     /// After a v2 probe: decide each directory's kind, then read the
@@ -474,6 +517,9 @@ impl Loader {
                 ));
             } else if entry.is_dir {
                 if let Some(p) = NodePath::from_key_prefix(&key) {
+                    if let Some(identity) = entry.identity {
+                        self.identified.push((p.clone(), identity));
+                    }
                     self.candidates.push(p);
                 }
             }
