@@ -849,6 +849,13 @@ case("invalid/stores/symlink_loop",
      ["links.store.layout"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]),
      post=_symlink("bands/again", ".."))
 
+case("invalid/stores/symlink_alias",
+     "Two sibling groups each hold two symbolic links to the other: each directory is reached again through "
+     "the links (a walk that followed them would grow exponentially), so those paths are aliases",
+     ["links.store.layout"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]),
+     post=steps(_symlink("bands/to_quality_1", "../quality"), _symlink("bands/to_quality_2", "../quality"),
+                _symlink("quality/to_bands_1", "../bands"), _symlink("quality/to_bands_2", "../bands")))
+
 # ----- no convention --------------------------------------------------------
 
 twin("valid/no-convention/plain_store",
