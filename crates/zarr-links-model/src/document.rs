@@ -284,6 +284,10 @@ pub struct Parts {
     /// only `zarr_conventions` and the `links:` members unless all were asked
     /// for. `None` when a v3 document has no `attributes`.
     pub attributes: Option<Map<String, Value>>,
+    /// A v3 group's `consolidated_metadata`, when present and not `null`
+    /// (nested consolidated metadata, which a validator compares with the
+    /// group's subtree).
+    pub consolidated: Option<Value>,
 }
 
 /// Reads only the members of a node document that the convention needs,
@@ -461,6 +465,12 @@ mod parts {
                             .is_some()
                         {
                             return Err(twice(&key));
+                        }
+                    }
+                    (Wanted::NodeV3, "consolidated_metadata") => {
+                        let value: Value = map.next_value()?;
+                        if !value.is_null() {
+                            parts.consolidated = Some(value);
                         }
                     }
                     (Wanted::AttributesV2, k) if self.all_attributes || relevant(k) => {
