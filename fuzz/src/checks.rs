@@ -68,15 +68,28 @@ pub fn graph(g: &LinkGraph, title: &str) {
                 .collect()
         });
     let current = current.as_ref();
-    let (merged, kept) = g.merged_index(current, false);
-    for name in computed.0.keys() {
-        assert_eq!(merged.get(name), computed.0.get(name));
+    let plan = g.merged_index(current, false);
+    // Written categories are kept as they are, computed ones only added.
+    let names: Vec<&String> = plan.index.keys().collect();
+    let listed: Vec<&String> = plan.kept.iter().chain(&plan.added).collect();
+    assert_eq!(names, listed, "kept categories first, then added ones");
+    for name in &plan.kept {
+        assert_eq!(plan.index.get(name), current.and_then(|c| c.get(name)));
     }
-    assert!(kept.iter().all(|k| !computed.0.contains_key(k)));
-    let (replaced, none_kept) = g.merged_index(current, true);
-    assert!(none_kept.is_empty());
+    for name in &plan.added {
+        assert_eq!(plan.index.get(name), computed.0.get(name));
+        assert!(current.is_none_or(|c| !c.contains_key(name)));
+    }
+    let mut seen: Vec<&String> = plan.added.iter().collect();
+    seen.extend(plan.not_added.iter().map(|n| &n.name));
+    seen.sort();
+    let mut wanted: Vec<&String> = computed.0.keys().collect();
+    wanted.sort();
+    assert_eq!(seen, wanted, "each computed category is added or not");
+    let replaced = g.merged_index(current, true);
+    assert!(replaced.kept.is_empty() && replaced.not_added.is_empty());
     assert_eq!(
-        serde_json::to_string(&replaced).unwrap(),
+        serde_json::to_string(&replaced.index).unwrap(),
         serde_json::to_string(&computed.0).unwrap()
     );
     let derived_from = RelationType::of_core(CoreRelation::DerivedFrom);
@@ -86,9 +99,11 @@ pub fn graph(g: &LinkGraph, title: &str) {
             let rows = g.related(id, direction, None);
             for r in &rows {
                 let (s, t) = (r.edge.source, r.edge.target);
-                assert!(s == id || t == id);
+                // A `quality_for` link to an enclosing group applies `via` it.
+                assert!(s == id || t == id || r.via == Some(t));
                 assert!(r.other == s || r.other == t);
             }
+            render::related_json(g, &rows);
             g.related(id, direction, Some(&derived_from));
         }
         let mut seen = HashSet::new();
