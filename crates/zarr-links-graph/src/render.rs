@@ -264,7 +264,11 @@ fn mermaid_node(out: &mut String, graph: &LinkGraph, id: NodeId, indent: &str, i
 pub fn mermaid(graph: &LinkGraph, title: &str) -> String {
     let layout = layout(graph);
     let mut out = String::new();
-    let yaml_title = serde_json::to_string(title).unwrap_or_default();
+    // A JSON string is a YAML one, except that YAML refuses control
+    // characters (DEL, C1) that JSON leaves as they are: drop them, as the
+    // labels do.
+    let title: String = title.chars().filter(|c| !c.is_control()).collect();
+    let yaml_title = serde_json::to_string(&title).unwrap_or_default();
     let _ = writeln!(out, "---\ntitle: {yaml_title}\n---");
     out.push_str("flowchart LR\n");
     for (i, (parent, members)) in layout.boxes.iter().enumerate() {

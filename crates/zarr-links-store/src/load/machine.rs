@@ -16,7 +16,7 @@ use super::digest::{digest, Ctx};
 use super::probe::Read;
 
 use super::{Answer, Coverage, LoadOptions, Poll, Request};
-use crate::{par_map, DirEntry, OpenError, StoreError};
+use crate::{par_map, valid_key, DirEntry, OpenError, StoreError};
 
 /// Why a key was asked for.
 #[derive(Debug, Clone)]
@@ -520,6 +520,20 @@ impl Loader {
                     problem,
                     None,
                 ));
+            } else if entry.is_dir && !segment(&entry.name) {
+                // An empty name (an object store's `a//b`) would lead back
+                // to this group: never follow one.
+                self.findings.push(Finding::new(
+                    Rule::StoreLayout,
+                    &group,
+                    key,
+                    "",
+                    format!(
+                        "the store lists a directory named {:?}, which is not a node name (empty, `.`, `..`, or holding `/`, `\\` or NUL); it was not read",
+                        entry.name
+                    ),
+                    None,
+                ));
             } else if entry.is_dir {
                 if let Some(p) = NodePath::from_key_prefix(&key) {
                     self.candidates.push(p);
@@ -618,6 +632,12 @@ fn mixed_formats(
         ),
         Some(format!("remove the {other} documents, or convert the store")),
     )
+}
+
+/// Whether a listed name is one key segment: not empty, `.` or `..`, and
+/// without `/`, `\` or NUL.
+fn segment(name: &str) -> bool {
+    !name.is_empty() && !name.contains('/') && valid_key(name)
 }
 
 /// A node with both `.zgroup` and `.zarray`.
