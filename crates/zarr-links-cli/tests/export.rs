@@ -27,21 +27,19 @@ fn stdout_of(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
+/// `zarr-links export` of a use-case store with `--base-url BASE` and `args`.
+fn export_of(name: &str, args: &[&str]) -> String {
+    let s = store(name);
+    let mut all = vec!["export", s.to_str().unwrap(), "--base-url", BASE];
+    all.extend_from_slice(args);
+    stdout_of(&all)
+}
+
 #[test]
 fn stac_items_of_the_use_cases() {
     for name in STORES {
-        let s = store(name);
-        let text = stdout_of(&[
-            "export",
-            s.to_str().unwrap(),
-            "--base-url",
-            BASE,
-            "--item",
-            "--id",
-            name,
-            "--datetime",
-            "2025-01-13T10:33:09Z",
-        ]);
+        let item = ["--item", "--id", name, "--datetime", "2025-01-13T10:33:09Z"];
+        let text = export_of(name, &item);
         let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["type"], "Feature", "{name}");
         let version = if name.ends_with("v2") { "2" } else { "3" };
@@ -57,19 +55,11 @@ fn stac_items_of_the_use_cases() {
 #[test]
 fn atom_feeds_of_the_use_cases() {
     for name in STORES {
-        let s = store(name);
-        let text = stdout_of(&[
-            "export",
-            s.to_str().unwrap(),
-            "--format",
-            "atom",
-            "--base-url",
-            BASE,
-            "--updated",
-            "2025-01-13T12:00:00Z",
-            "--author",
-            "zarr-links tests",
-        ]);
+        let feed = ["--format", "atom", "--updated", "2025-01-13T12:00:00Z"];
+        let text = export_of(
+            name,
+            &[&feed[..], &["--author", "zarr-links tests"]].concat(),
+        );
         assert!(text.starts_with("<?xml"), "{name}");
         insta::assert_snapshot!(format!("atom_{name}"), text);
     }
@@ -197,58 +187,27 @@ fn output_file_is_kept_unless_forced() {
 fn refusals_exit_with_2() {
     let s = store("climate-model-v3");
     let s = s.to_str().unwrap();
+    // `export STORE` followed by the words of one argument line.
+    let line = |words: &'static str| {
+        let mut v = vec!["export", s];
+        v.extend(words.split(' '));
+        v
+    };
     for (args, says) in [
+        (line("--updated 2025-01-13T12:00:00Z"), "--format atom"),
         (
-            vec!["export", s, "--updated", "2025-01-13T12:00:00Z"],
-            "--format atom",
-        ),
-        (
-            vec![
-                "export",
-                s,
-                "--format",
-                "atom",
-                "--item",
-                "--id",
-                "x",
-                "--datetime",
-                "2025-01-13T00:00:00Z",
-            ],
+            line("--format atom --item --id x --datetime 2025-01-13T00:00:00Z"),
             "--format stac",
         ),
-        (vec!["export", s, "--item", "--id", "x"], "--datetime"),
-        (vec!["export", s, "--id", "x"], "--item"),
+        (line("--item --id x"), "--datetime"),
+        (line("--id x"), "--item"),
+        (line("--base-url store.zarr"), "absolute URI"),
+        (line("--item --id x --datetime 2025-01-13"), "RFC 3339"),
         (
-            vec!["export", s, "--base-url", "store.zarr"],
-            "absolute URI",
-        ),
-        (
-            vec![
-                "export",
-                s,
-                "--item",
-                "--id",
-                "x",
-                "--datetime",
-                "2025-01-13",
-            ],
-            "RFC 3339",
-        ),
-        (
-            vec![
-                "export",
-                s,
-                "--item",
-                "--id",
-                "x",
-                "--datetime",
-                "2025-01-13T00:00:00Z",
-                "--bbox",
-                "1,2,3",
-            ],
+            line("--item --id x --datetime 2025-01-13T00:00:00Z --bbox 1,2,3"),
             "W,S,E,N",
         ),
-        (vec!["export", s, "--force"], "--output"),
+        (line("--force"), "--output"),
         (vec!["export", "/no/such/store"], "/no/such/store"),
     ] {
         let out = zarr_links(&args);

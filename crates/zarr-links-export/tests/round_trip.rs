@@ -48,6 +48,24 @@ fn atom_of(h: &Hierarchy) -> String {
     )
 }
 
+/// A store of a root group and one array `/a` with these links.
+fn store_with(relationships: Value) -> Hierarchy {
+    use zarr_links_model::{Node, NodeKind, ZarrFormat};
+    let attrs = serde_json::json!({
+        "zarr_conventions": [{"uuid": "9500acb2-598d-48c1-ac4c-96f069e8299b"}],
+        "links:relationships": relationships,
+    });
+    Hierarchy::new(
+        "memory".into(),
+        ZarrFormat::V3,
+        false,
+        vec![
+            Node::v3("/", NodeKind::Group, serde_json::json!({})),
+            Node::v3("/a", NodeKind::Array, attrs),
+        ],
+    )
+}
+
 /// Counts of each value, for comparing multisets.
 fn counts<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeMap<T, usize> {
     let mut m = BTreeMap::new();
@@ -252,26 +270,13 @@ fn a_store_without_links_gives_empty_records() {
 
 #[test]
 fn links_without_a_stac_counterpart_are_kept_with_a_note() {
-    use zarr_links_model::{Node, NodeKind, ZarrFormat};
-    let links = serde_json::json!({
-        "zarr_conventions": [{"uuid": "9500acb2-598d-48c1-ac4c-96f069e8299b"}],
-        "links:relationships": [
-            {"target": "s3://other/l1c.zarr#/masks", "type": "quality_for"},
-            {"target": "s3://other/product.zarr", "type": "part_of"},
-            {"target": "https://example.org/catalog", "type": "collection"},
-            {"target": "https://example.org/doc", "type": "describedby",
-             "title": "Doc", "description": "More", "role": "r", "protocol": "p"}
-        ]
-    });
-    let h = Hierarchy::new(
-        "memory".into(),
-        ZarrFormat::V3,
-        false,
-        vec![
-            Node::v3("/", NodeKind::Group, serde_json::json!({})),
-            Node::v3("/mask", NodeKind::Array, links),
-        ],
-    );
+    let h = store_with(serde_json::json!([
+        {"target": "s3://other/l1c.zarr#/masks", "type": "quality_for"},
+        {"target": "s3://other/product.zarr", "type": "part_of"},
+        {"target": "https://example.org/catalog", "type": "collection"},
+        {"target": "https://example.org/doc", "type": "describedby",
+         "title": "Doc", "description": "More", "role": "r", "protocol": "p"}
+    ]));
     let v = stac_of(&h, false);
     let rels: Vec<&str> = v["links"]
         .as_array()
@@ -293,7 +298,7 @@ fn links_without_a_stac_counterpart_are_kept_with_a_note() {
     let about = |link: u64| {
         notes
             .iter()
-            .filter(|n| n["node"] == "/mask" && n["link"] == link)
+            .filter(|n| n["node"] == "/a" && n["link"] == link)
             .count()
     };
     // One note each for the three types; description, role and protocol of the last.
@@ -303,7 +308,7 @@ fn links_without_a_stac_counterpart_are_kept_with_a_note() {
         "{notes:#?}"
     );
     assert_eq!(
-        v["assets"]["/mask"]["roles"],
+        v["assets"]["/a"]["roles"],
         serde_json::json!(["metadata", "quality"])
     );
     // Atom: nothing is lost, so only the description gets a note.
@@ -315,22 +320,9 @@ fn links_without_a_stac_counterpart_are_kept_with_a_note() {
 
 #[test]
 fn control_characters_are_replaced_and_noted() {
-    use zarr_links_model::{Node, NodeKind, ZarrFormat};
-    let attrs = serde_json::json!({
-        "zarr_conventions": [{"uuid": "9500acb2-598d-48c1-ac4c-96f069e8299b"}],
-        "links:relationships": [
-            {"target": "https://example.org/a", "type": "related", "title": "bell\u{7} & <tab>\t", "role": "x\u{1b}y"}
-        ]
-    });
-    let h = Hierarchy::new(
-        "memory".into(),
-        ZarrFormat::V3,
-        false,
-        vec![
-            Node::v3("/", NodeKind::Group, serde_json::json!({})),
-            Node::v3("/a", NodeKind::Array, attrs),
-        ],
-    );
+    let h = store_with(serde_json::json!([
+        {"target": "https://example.org/a", "type": "related", "title": "bell\u{7} & <tab>\t", "role": "x\u{1b}y"}
+    ]));
     let xml = atom_of(&h);
     assert!(
         xml.contains("title=\"bell\u{FFFD} &amp; &lt;tab&gt;&#9;\""),
