@@ -73,8 +73,8 @@ pub struct Args {
     /// (stac) Print a complete STAC Item instead of assets and links; needs --id and --datetime.
     #[arg(long, requires_all = ["id", "datetime"])]
     pub item: bool,
-    /// (stac, with --item) The Item's id.
-    #[arg(long, requires = "item")]
+    /// (stac, with --item) The Item's id (not empty).
+    #[arg(long, requires = "item", value_parser = non_empty)]
     pub id: Option<String>,
     /// (stac, with --item) The Item's datetime, RFC 3339 (2025-01-13T10:33:09Z), or an
     /// interval START/END; written in UTC.
@@ -99,6 +99,14 @@ pub struct Args {
     /// Replace FILE when it exists (written to a temporary file, then renamed).
     #[arg(long, requires = "output")]
     pub force: bool,
+}
+
+fn non_empty(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("an Item id cannot be empty".to_string())
+    } else {
+        Ok(s.to_string())
+    }
 }
 
 /// Runs the command.

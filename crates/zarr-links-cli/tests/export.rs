@@ -201,6 +201,18 @@ fn refusals_exit_with_2() {
         ),
         (line("--item --id x"), "--datetime"),
         (line("--id x"), "--item"),
+        (
+            vec![
+                "export",
+                s,
+                "--item",
+                "--id",
+                "",
+                "--datetime",
+                "2025-01-13T00:00:00Z",
+            ],
+            "cannot be empty",
+        ),
         (line("--base-url store.zarr"), "absolute URI"),
         (line("--item --id x --datetime 2025-01-13"), "RFC 3339"),
         (

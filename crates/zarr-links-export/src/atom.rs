@@ -204,6 +204,19 @@ pub fn export(hierarchy: &Hierarchy, options: &AtomOptions) -> String {
             .and_then(|t| t.as_str())
             .map_or_else(|| format!("Links of {base}"), str::to_string)
     });
+    // The feed's own text may need replacements too; count them first, so
+    // that the notes (and their namespace) are known before `<feed>`.
+    let mut head_replaced = 0;
+    for text in [&title, &options.author] {
+        crate::xml::escape(text, false, &mut head_replaced);
+    }
+    if head_replaced > 0 {
+        notes.push(Note {
+            node: "/".to_string(),
+            link: None,
+            text: replaced_text(head_replaced, "the feed's title or author"),
+        });
+    }
     let mut head = Writer::default();
     head.out
         .push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -238,14 +251,6 @@ pub fn export(hierarchy: &Hierarchy, options: &AtomOptions) -> String {
             ("type", Some(&zarr)),
         ],
     );
-    let head_replaced = head.take_replaced();
-    if head_replaced > 0 {
-        notes.push(Note {
-            node: "/".to_string(),
-            link: None,
-            text: replaced_text(head_replaced, "the feed's title or author"),
-        });
-    }
     for n in &notes {
         let link = n.link.map(|l| l.to_string());
         head.leaf(

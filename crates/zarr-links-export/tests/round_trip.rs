@@ -338,4 +338,23 @@ fn control_characters_are_replaced_and_noted() {
         "{}",
         notes[0].text
     );
+    // The feed's own title too: its note alone declares the notes' namespace.
+    let clean =
+        store_with(serde_json::json!([{"target": "https://example.org/a", "type": "related"}]));
+    let xml = atom::export(
+        &clean,
+        &AtomOptions {
+            base: base(),
+            updated: Timestamp::parse("2025-01-13T12:00:00Z").unwrap(),
+            author: "test".into(),
+            title: Some("title\u{1}".into()),
+        },
+    );
+    let (_, notes) = common::entries(&xml);
+    assert_eq!(notes.len(), 1, "{xml}");
+    assert_eq!(notes[0].attributes.get("link"), None);
+    assert!(
+        xml.contains(&format!("xmlns:zl=\"{}\"", atom::NOTES_NS)),
+        "{xml}"
+    );
 }
