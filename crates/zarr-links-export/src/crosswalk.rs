@@ -208,9 +208,9 @@ pub fn kinds() -> Vec<Kind> {
         example: parse("collection"),
     });
     out.push(Kind {
-        label: "an extension type, such as CF `cell_measures`".to_string(),
+        label: "an extension type, such as the one for CF `cell_measures`".to_string(),
         example: parse(
-            "https://cfconventions.org/cf-conventions/cf-conventions.html#cell-measures",
+            "https://zarr-links.github.io/zarr-links/interoperability.html#cell-measures",
         ),
     });
     out
