@@ -48,7 +48,7 @@ A store without links gives empty but valid output. Targets are never fetched.
 
 Examples:
   zarr-links export STORE --base-url s3://bucket/S2.zarr
-  zarr-links export STORE --item --id S2B_32TLQ_20250113 --datetime 2025-01-13T10:33:09Z -o item.json
+  zarr-links export STORE --item --id S2B --datetime 2025-01-13T10:33:09Z -o item.json
   zarr-links export STORE --format atom --updated 2025-01-13T12:00:00Z
 
 Exit status: 0 written, 2 the store could not be read, the output could not be written, or \
