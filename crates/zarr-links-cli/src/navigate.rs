@@ -7,7 +7,7 @@ use std::path::Path;
 
 use zarr_links_graph::{LinkGraph, NodeClass, NodeId};
 use zarr_links_model::Hierarchy;
-use zarr_links_store::{load, LocalStore};
+use zarr_links_store::{load_with, LoadOptions, LocalStore};
 
 /// Output format of `related`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -31,12 +31,17 @@ pub struct Opened {
 /// Opens and loads the store at `path`, and notes how many problems it has.
 /// On failure prints a message naming the store and returns exit code 2.
 pub fn open(command: &str, path: &Path) -> Result<Opened, u8> {
+    open_with(command, path, LoadOptions::default())
+}
+
+/// [`open`], with load options (`export` keeps the attributes).
+pub fn open_with(command: &str, path: &Path, options: LoadOptions) -> Result<Opened, u8> {
     let fail = |e: &dyn std::fmt::Display| {
         eprintln!("zarr-links {command}: {e}");
         2
     };
     let store = LocalStore::open(path).map_err(|e| fail(&e))?;
-    let hierarchy = load(&store).map_err(|e| fail(&e))?;
+    let hierarchy = load_with(&store, options).map_err(|e| fail(&e))?;
     let shown = path.display().to_string();
     let skipped: usize = hierarchy.views().map(|(_, v)| v.skipped().len()).sum();
     let unread = skipped + hierarchy.findings.len();

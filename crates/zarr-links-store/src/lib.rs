@@ -24,7 +24,7 @@ pub mod write;
 
 pub use load::{load, load_with, Answer, LoadOptions, Loader, Poll, Request};
 #[cfg(feature = "fs")]
-pub use local::LocalStore;
+pub use local::{write_atomic, LocalStore};
 pub use parallel::par_map;
 pub use write::{update_attributes, WritableStore, WriteError};
 pub use zarr_links_model::document::{
