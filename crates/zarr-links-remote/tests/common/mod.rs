@@ -1,0 +1,3 @@
+//! Helpers shared by the remote-store tests.
+
+pub mod server;
