@@ -14,7 +14,9 @@ use clap::{Parser, Subcommand};
 mod graph;
 mod index;
 mod navigate;
+mod progress;
 mod related;
+mod source;
 mod validate;
 
 /// Parts of the commands that other front ends (the Python package) call,

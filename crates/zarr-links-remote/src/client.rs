@@ -67,10 +67,21 @@ impl std::fmt::Display for RedirectRefused {
 
 impl std::error::Error for RedirectRefused {}
 
+/// What a client does with a redirect to another origin, unless the
+/// settings allow following it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Elsewhere {
+    /// Fail the request, naming both URLs (reading a store).
+    Refuse,
+    /// Return the redirect itself (checking that a URL answers).
+    Stop,
+}
+
 /// A `reqwest` client with these settings. `allow_http` permits plain
 /// `http://` URLs; `proxy` overrides the proxy of the environment.
 pub(crate) fn reqwest_client(
     settings: Settings,
+    elsewhere: Elsewhere,
     allow_http: bool,
     proxy: Option<&str>,
 ) -> Result<reqwest::Client, reqwest::Error> {
@@ -83,6 +94,8 @@ pub(crate) fn reqwest_client(
         let first = &attempt.previous()[0];
         if follow || same_origin(first, attempt.url()) {
             attempt.follow()
+        } else if elsewhere == Elsewhere::Stop {
+            attempt.stop()
         } else {
             let refused = RedirectRefused {
                 from: first.to_string(),
@@ -116,6 +129,10 @@ impl Counter {
     pub(crate) fn get(&self) -> usize {
         self.0.load(Ordering::Relaxed)
     }
+
+    pub(crate) fn add(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// The connector object_store builds its clients with.
@@ -131,11 +148,15 @@ impl HttpConnector for Connector {
             .get_config_value(&ClientConfigKey::AllowHttp)
             .is_some_and(|v| v == "true");
         let proxy = options.get_config_value(&ClientConfigKey::ProxyUrl);
-        let client = reqwest_client(self.settings, allow_http, proxy.as_deref()).map_err(|e| {
-            object_store::Error::Generic {
-                store: "HTTP client",
-                source: Box::new(e),
-            }
+        let client = reqwest_client(
+            self.settings,
+            Elsewhere::Refuse,
+            allow_http,
+            proxy.as_deref(),
+        )
+        .map_err(|e| object_store::Error::Generic {
+            store: "HTTP client",
+            source: Box::new(e),
         })?;
         Ok(HttpClient::new(Counted {
             inner: client,
@@ -154,7 +175,7 @@ struct Counted {
 #[async_trait::async_trait]
 impl HttpService for Counted {
     async fn call(&self, req: HttpRequest) -> Result<HttpResponse, HttpError> {
-        self.counter.0.fetch_add(1, Ordering::Relaxed);
+        self.counter.add();
         self.inner.call(req).await
     }
 }

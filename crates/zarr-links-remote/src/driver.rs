@@ -19,6 +19,7 @@ use zarr_links_store::{
 };
 
 use crate::errors::{self, Fatal};
+use crate::open::Endpoint;
 use crate::{Progress, Remote};
 
 /// Keys a listing returned that lie outside the directory listed: (the
@@ -31,7 +32,8 @@ pub(crate) fn load(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Hierarchy, OpenError> {
     options.listing &= remote.listing();
-    let mut loader = Loader::new(remote.url.clone(), options);
+    let endpoint = &remote.endpoint;
+    let mut loader = Loader::new(endpoint.url.clone(), options);
     let foreign = Foreign::default();
     remote
         .runtime
@@ -40,7 +42,7 @@ pub(crate) fn load(
     let mut hierarchy = loader.finish().map_err(|e| match e {
         OpenError::NoMetadata(_) => OpenError::Unreadable(format!(
             "{}: no Zarr metadata at the root (none of `zarr.json`, `.zmetadata`, `.zgroup`, `.zarray` exists there); give the URL of a Zarr store's root",
-            remote.url
+            endpoint.url
         )),
         other => other,
     })?;
@@ -54,7 +56,7 @@ pub(crate) fn load(
             "",
             format!(
                 "listing this directory returned {key:?}, which is not an entry of it; expected only keys under {}, so it was not read",
-                remote.url_of(&prefix)
+                endpoint.url_of(&prefix)
             ),
             None,
         ));
@@ -79,7 +81,8 @@ async fn drive(
         if free > 0 {
             match loader.poll(free) {
                 Poll::Requests(requests) => {
-                    in_flight.extend(requests.into_iter().map(|r| answer(remote, r, foreign)));
+                    let endpoint = &remote.endpoint;
+                    in_flight.extend(requests.into_iter().map(|r| answer(endpoint, r, foreign)));
                     continue;
                 }
                 Poll::Done => return Ok(()),
@@ -105,7 +108,7 @@ async fn drive(
 }
 
 /// The object path of `key`, or why it is not read.
-fn path_of(remote: &Remote, key: &str) -> Result<Path, StoreError> {
+pub(crate) fn path_of(remote: &Endpoint, key: &str) -> Result<Path, StoreError> {
     if !valid_key(key) {
         return Err(StoreError::InvalidKey(key.to_string()));
     }
@@ -125,7 +128,7 @@ fn path_of(remote: &Remote, key: &str) -> Result<Path, StoreError> {
     Ok(path)
 }
 
-async fn answer(remote: &Remote, request: Request, foreign: &Foreign) -> Result<Answer, Fatal> {
+async fn answer(remote: &Endpoint, request: Request, foreign: &Foreign) -> Result<Answer, Fatal> {
     match request {
         Request::Get(key) => {
             let result = match path_of(remote, &key) {
@@ -148,7 +151,7 @@ async fn answer(remote: &Remote, request: Request, foreign: &Foreign) -> Result<
 /// larger than [`MAX_DOCUMENT_BYTES`], by its announced size or once that
 /// many bytes have arrived.
 pub(crate) async fn get(
-    remote: &Remote,
+    remote: &Endpoint,
     key: &str,
     path: &Path,
 ) -> Result<Result<Option<Vec<u8>>, StoreError>, Fatal> {
@@ -181,7 +184,7 @@ pub(crate) async fn get(
 /// are left out and remembered in `foreign`; a folder marker (an object
 /// named like the directory) is left out.
 async fn list(
-    remote: &Remote,
+    remote: &Endpoint,
     prefix: &str,
     dir: &Path,
     foreign: &Foreign,

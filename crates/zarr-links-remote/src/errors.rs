@@ -8,7 +8,8 @@ use std::fmt;
 
 use object_store::client::{HttpError, HttpErrorKind};
 
-use crate::{Backend, Remote};
+use crate::open::Endpoint;
+use crate::Backend;
 
 /// A failure that makes the whole store unreadable (the command exits
 /// with 2), as opposed to a problem of one document (a finding).
@@ -86,8 +87,14 @@ pub(crate) fn explain(
         .iter()
         .find_map(|m| m.split_once("status code: ").map(|(_, s)| s.to_string()))
     {
-        let status = status.split(':').next().unwrap_or(&status).trim().to_string();
-        let retried = status.starts_with('5') || status.starts_with("429") || status.starts_with("408");
+        let status = status
+            .split(':')
+            .next()
+            .unwrap_or(&status)
+            .trim()
+            .to_string();
+        let retried =
+            status.starts_with('5') || status.starts_with("429") || status.starts_with("408");
         return format!(
             "the server answered HTTP {status}{}",
             if retried { tries.as_str() } else { "" }
@@ -98,8 +105,12 @@ pub(crate) fn explain(
 
 /// A failed request for `key` as a fatal error: the URL, what happened,
 /// and a hint for access problems.
-pub(crate) fn request(remote: &Remote, key: &str, e: &object_store::Error) -> Fatal {
-    let mut m = format!("{}: {}", remote.url_of(key), explain(e, remote.timeout, remote.retries));
+pub(crate) fn request(remote: &Endpoint, key: &str, e: &object_store::Error) -> Fatal {
+    let mut m = format!(
+        "{}: {}",
+        remote.url_of(key),
+        explain(e, remote.timeout, remote.retries)
+    );
     let denied = matches!(
         e,
         object_store::Error::PermissionDenied { .. } | object_store::Error::Unauthenticated { .. }

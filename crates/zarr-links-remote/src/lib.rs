@@ -47,15 +47,12 @@ mod external;
 mod open;
 mod profile;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use object_store::path::Path;
-use object_store::ObjectStore;
 use zarr_links_model::Hierarchy;
 use zarr_links_store::{LoadOptions, OpenError};
 
-pub use external::{check_external, ExternalCheck, Reach};
+pub use external::{check_external, check_targets, ExternalCheck, Reach};
 pub use open::Backend;
 
 /// How to reach remote stores. The defaults suit a command line: 32
@@ -119,34 +116,22 @@ pub struct Progress {
     pub in_flight: usize,
 }
 
-/// One remote store: its object store, its prefix inside it, and the
-/// runtime its requests run on.
+/// One remote store, with the runtime its requests run on.
 ///
 /// Spec: <https://zarr-links.github.io/zarr-links/implementers.html#remote-stores>
 pub struct Remote {
-    /// The URL as given, without a trailing `/`.
-    url: String,
-    backend: Backend,
-    store: Arc<dyn ObjectStore>,
-    /// The store root inside the object store.
-    prefix: Path,
+    endpoint: open::Endpoint,
+    /// Requests in flight at a time.
     concurrency: usize,
-    /// The timeout of one request, for messages.
-    timeout: Duration,
-    /// The retries of one request, for messages.
-    retries: usize,
-    /// Whether requests are unsigned, for messages.
-    anonymous: bool,
-    counter: Arc<client::Counter>,
     runtime: tokio::runtime::Runtime,
 }
 
 impl std::fmt::Debug for Remote {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Remote")
-            .field("url", &self.url)
-            .field("backend", &self.backend)
-            .field("prefix", &self.prefix)
+            .field("url", &self.endpoint.url)
+            .field("backend", &self.endpoint.backend)
+            .field("prefix", &self.endpoint.prefix)
             .finish_non_exhaustive()
     }
 }
@@ -158,22 +143,33 @@ impl Remote {
     /// Fails on a URL that names no store (a query string, a fragment, an
     /// unknown scheme) or credentials that cannot be read.
     pub fn open(url: &str, options: &RemoteOptions) -> Result<Remote, OpenError> {
-        open::open(url, options)
+        let endpoint = open::endpoint(url, options)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                OpenError::Unreadable(format!("{url}: cannot start the I/O runtime: {e}"))
+            })?;
+        Ok(Remote {
+            endpoint,
+            concurrency: options.concurrency.max(1),
+            runtime,
+        })
     }
 
     /// The URL as given, without a trailing `/`.
     pub fn url(&self) -> &str {
-        &self.url
+        &self.endpoint.url
     }
 
     /// The kind of service.
     pub fn backend(&self) -> Backend {
-        self.backend
+        self.endpoint.backend
     }
 
     /// Whether the store can be listed (every backend but plain HTTP).
     pub fn listing(&self) -> bool {
-        self.backend != Backend::Http
+        self.endpoint.backend != Backend::Http
     }
 
     /// The load options for this store: listing when the backend can list,
@@ -206,15 +202,6 @@ impl Remote {
     /// How many HTTP requests this store has sent so far (every attempt,
     /// retries included).
     pub fn requests(&self) -> usize {
-        self.counter.get()
-    }
-
-    /// The URL of `key`, for messages.
-    pub(crate) fn url_of(&self, key: &str) -> String {
-        if key.is_empty() {
-            self.url.clone()
-        } else {
-            format!("{}/{key}", self.url)
-        }
+        self.endpoint.counter.get()
     }
 }

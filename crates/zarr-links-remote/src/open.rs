@@ -13,12 +13,13 @@ use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::azure::MicrosoftAzureBuilder;
 use object_store::gcp::GoogleCloudStorageBuilder;
 use object_store::http::HttpBuilder;
+use object_store::path::Path;
 use object_store::{BackoffConfig, ClientOptions, ObjectStore, ObjectStoreScheme, RetryConfig};
 use url::Url;
 use zarr_links_store::OpenError;
 
 use crate::client::{install_crypto, Connector, Counter};
-use crate::{profile, Remote, RemoteOptions};
+use crate::{profile, RemoteOptions};
 
 /// The kind of service a remote store is on.
 ///
@@ -65,7 +66,37 @@ fn retry_config(options: &RemoteOptions) -> RetryConfig {
     }
 }
 
-pub(crate) fn open(given: &str, options: &RemoteOptions) -> Result<Remote, OpenError> {
+/// A remote store without a runtime: the object store, the store's root
+/// inside it, and what messages need.
+pub(crate) struct Endpoint {
+    /// The URL as given, without a trailing `/`.
+    pub url: String,
+    pub backend: Backend,
+    pub store: Arc<dyn ObjectStore>,
+    /// The store root inside the object store.
+    pub prefix: Path,
+    /// The timeout of one request, for messages.
+    pub timeout: Duration,
+    /// The retries of one request, for messages.
+    pub retries: usize,
+    /// Whether requests are unsigned, for messages.
+    pub anonymous: bool,
+    pub counter: Arc<Counter>,
+}
+
+impl Endpoint {
+    /// The URL of `key`, for messages.
+    pub(crate) fn url_of(&self, key: &str) -> String {
+        if key.is_empty() {
+            self.url.clone()
+        } else {
+            format!("{}/{key}", self.url)
+        }
+    }
+}
+
+/// Builds the object store for `given`.
+pub(crate) fn endpoint(given: &str, options: &RemoteOptions) -> Result<Endpoint, OpenError> {
     let fail = |m: String| OpenError::Unreadable(format!("{given}: {m}"));
     let shown = given.trim_end_matches('/');
     let url = Url::parse(shown).map_err(|e| fail(format!("not a valid URL ({e})")))?;
@@ -151,20 +182,14 @@ pub(crate) fn open(given: &str, options: &RemoteOptions) -> Result<Remote, OpenE
         }
     };
     let (backend, store) = built.map_err(|e| fail(crate::errors::configuration(&e)))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| fail(format!("cannot start the I/O runtime: {e}")))?;
-    Ok(Remote {
+    Ok(Endpoint {
         url: shown.to_string(),
         backend,
         store,
         prefix,
-        concurrency: options.concurrency.max(1),
         timeout: options.timeout,
         retries: options.retries,
         anonymous: options.anonymous,
         counter,
-        runtime,
     })
 }

@@ -109,7 +109,10 @@ fn conformance_cases_over_http_match_disk() {
             }
         }
     }
-    assert!(consolidated >= 4 && partial >= 40, "{consolidated} {partial}");
+    assert!(
+        consolidated >= 4 && partial >= 40,
+        "{consolidated} {partial}"
+    );
 }
 
 const S2: &str = "/valid/use-cases/sentinel2-l2a-v3/store";
@@ -156,7 +159,11 @@ fn a_partial_read_gets_each_document_once() {
     let (report, _) = remote_report(&server.url(S2), &quick()).unwrap();
     let log = server.requests();
     let unique: HashSet<&str> = log.iter().map(|s| s.target.as_str()).collect();
-    assert_eq!(unique.len(), log.len(), "a document was read twice: {log:?}");
+    assert_eq!(
+        unique.len(),
+        log.len(),
+        "a document was read twice: {log:?}"
+    );
     assert!(log.iter().all(|s| s.method == "GET"), "{log:?}");
     let found = log
         .iter()
@@ -173,7 +180,10 @@ fn a_refused_connection_names_the_url() {
     };
     let url = format!("http://127.0.0.1:{port}/store");
     let e = open_error(&url, &quick());
-    assert!(e.starts_with(&format!("{url}/zarr.json: cannot connect")), "{e}");
+    assert!(
+        e.starts_with(&format!("{url}/zarr.json: cannot connect")),
+        "{e}"
+    );
     assert!(e.contains("refused") && e.contains("tried 2 times"), "{e}");
 }
 

@@ -111,13 +111,7 @@ impl Drop for Server {
     }
 }
 
-fn handle(
-    conn: TcpStream,
-    root: &Path,
-    rule: &Rule,
-    log: &Mutex<Vec<Seen>>,
-    stop: &AtomicBool,
-) {
+fn handle(conn: TcpStream, root: &Path, rule: &Rule, log: &Mutex<Vec<Seen>>, stop: &AtomicBool) {
     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(match conn.try_clone() {
         Ok(c) => c,
@@ -186,7 +180,13 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn send(out: &mut TcpStream, status: u16, headers: &[(&str, String)], body: &[u8], head: bool) -> bool {
+fn send(
+    out: &mut TcpStream,
+    status: u16,
+    headers: &[(&str, String)],
+    body: &[u8],
+    head: bool,
+) -> bool {
     let mut msg = format!("HTTP/1.1 {status} {}\r\n", reason(status));
     for (k, v) in headers {
         msg.push_str(&format!("{k}: {v}\r\n"));

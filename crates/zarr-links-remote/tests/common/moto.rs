@@ -1,0 +1,190 @@
+//! A local S3-compatible server for the tests: moto in server mode
+//! (`pip install 'moto[server]'`), started on 127.0.0.1 on a free port and
+//! stopped when dropped, with a bucket holding the conformance suite.
+//!
+//! moto is looked for in `$ZARR_LINKS_MOTO_SERVER`, then in the CI venv
+//! (`target/ci-venv/bin/moto_server`), then on `PATH`. When it is missing
+//! the S3 tests say so and pass, unless `ZARR_LINKS_REQUIRE_S3=1` (as
+//! `.ci/run` sets), where a missing moto fails them.
+//!
+//! The command-line tests include this file too (`#[path]`).
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The credentials the tests sign with (moto accepts any).
+pub const KEY_ID: &str = "zarr-links-test";
+/// The secret that goes with [`KEY_ID`].
+pub const SECRET: &str = "zarr-links-test-secret";
+
+/// A running moto server.
+pub struct Moto {
+    child: Child,
+    port: u16,
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn find_moto() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("ZARR_LINKS_MOTO_SERVER") {
+        return Some(PathBuf::from(p));
+    }
+    let venv = workspace().join("target/ci-venv/bin/moto_server");
+    if venv.is_file() {
+        return Some(venv);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("moto_server"))
+        .find(|p| p.is_file())
+}
+
+/// Sends one raw HTTP request and returns the status code.
+pub fn raw(port: u16, method: &str, target: &str, headers: &[(&str, &str)]) -> Option<u16> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let mut msg = format!("{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: 0\r\n");
+    for (k, v) in headers {
+        msg.push_str(&format!("{k}: {v}\r\n"));
+    }
+    msg.push_str("\r\n");
+    s.write_all(msg.as_bytes()).ok()?;
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    answer.split_whitespace().nth(1)?.parse().ok()
+}
+
+impl Moto {
+    /// Starts moto, or returns `None` (with a note) when it is not
+    /// installed and not required.
+    pub fn start() -> Option<Moto> {
+        let Some(bin) = find_moto() else {
+            assert!(
+                std::env::var_os("ZARR_LINKS_REQUIRE_S3").is_none(),
+                "ZARR_LINKS_REQUIRE_S3 is set but moto_server is not installed (pip install 'moto[server]')"
+            );
+            eprintln!("note: moto_server not found; S3 test skipped (pip install 'moto[server]', or set ZARR_LINKS_MOTO_SERVER)");
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(&bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let moto = Moto { child, port };
+        let start = Instant::now();
+        while raw(port, "GET", "/moto-api/", &[]).is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "moto did not start on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(moto)
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Creates `bucket`.
+    pub fn create_bucket(&self, bucket: &str) {
+        assert_eq!(
+            raw(self.port, "PUT", &format!("/{bucket}"), &[]),
+            Some(200),
+            "creating bucket {bucket}"
+        );
+    }
+
+    /// Uploads every file under `dir` to `bucket`, under `prefix`; symbolic
+    /// links are skipped (S3 has none).
+    pub fn upload(&self, bucket: &str, prefix: &str, dir: &Path) {
+        use object_store::aws::AmazonS3Builder;
+        use object_store::path::Path as ObjectPath;
+        use object_store::ObjectStoreExt;
+
+        let mut files = Vec::new();
+        collect(dir, dir, &mut files);
+        let store = AmazonS3Builder::new()
+            .with_endpoint(self.endpoint())
+            .with_allow_http(true)
+            .with_bucket_name(bucket)
+            .with_region("us-east-1")
+            .with_access_key_id(KEY_ID)
+            .with_secret_access_key(SECRET)
+            .build()
+            .expect("an S3 client for moto");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            use futures::StreamExt;
+            let puts = futures::stream::iter(files).map(|(rel, file)| {
+                let key = if prefix.is_empty() {
+                    rel
+                } else {
+                    format!("{prefix}/{rel}")
+                };
+                let store = &store;
+                async move {
+                    let bytes = std::fs::read(&file).unwrap();
+                    let path = ObjectPath::parse(&key).expect("a valid key");
+                    store
+                        .put(&path, bytes.into())
+                        .await
+                        .unwrap_or_else(|e| panic!("uploading {key}: {e}"));
+                }
+            });
+            puts.buffer_unordered(16).collect::<Vec<()>>().await;
+        });
+    }
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let t = e.file_type().unwrap();
+        if t.is_symlink() {
+            continue;
+        }
+        if t.is_dir() {
+            collect(root, &e.path(), out);
+        } else {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, e.path()));
+        }
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
