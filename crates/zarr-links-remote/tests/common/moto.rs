@@ -116,49 +116,61 @@ impl Moto {
         );
     }
 
-    /// Uploads every file under `dir` to `bucket`, under `prefix`; symbolic
-    /// links are skipped (S3 has none).
+    /// Uploads every file under `dir` to `bucket`, under `prefix`, with
+    /// plain PUT requests (moto checks no signature); symbolic links are
+    /// skipped (S3 has none).
     pub fn upload(&self, bucket: &str, prefix: &str, dir: &Path) {
-        use object_store::aws::AmazonS3Builder;
-        use object_store::path::Path as ObjectPath;
-        use object_store::ObjectStoreExt;
-
         let mut files = Vec::new();
         collect(dir, dir, &mut files);
-        let store = AmazonS3Builder::new()
-            .with_endpoint(self.endpoint())
-            .with_allow_http(true)
-            .with_bucket_name(bucket)
-            .with_region("us-east-1")
-            .with_access_key_id(KEY_ID)
-            .with_secret_access_key(SECRET)
-            .build()
-            .expect("an S3 client for moto");
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            use futures::StreamExt;
-            let puts = futures::stream::iter(files).map(|(rel, file)| {
-                let key = if prefix.is_empty() {
-                    rel
-                } else {
-                    format!("{prefix}/{rel}")
-                };
-                let store = &store;
-                async move {
-                    let bytes = std::fs::read(&file).unwrap();
-                    let path = ObjectPath::parse(&key).expect("a valid key");
-                    store
-                        .put(&path, bytes.into())
-                        .await
-                        .unwrap_or_else(|e| panic!("uploading {key}: {e}"));
-                }
-            });
-            puts.buffer_unordered(16).collect::<Vec<()>>().await;
+        let port = self.port;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((rel, file)) = files.get(i) else {
+                        break;
+                    };
+                    let key = if prefix.is_empty() {
+                        rel.clone()
+                    } else {
+                        format!("{prefix}/{rel}")
+                    };
+                    let body = std::fs::read(file).unwrap();
+                    let status = put(port, &format!("/{bucket}/{}", encode(&key)), &body);
+                    assert_eq!(status, Some(200), "uploading {key}");
+                });
+            }
         });
     }
+}
+
+/// Percent-encodes a key for a request line (keeping `/`).
+fn encode(key: &str) -> String {
+    let mut out = String::new();
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// One PUT with a body; the status code.
+fn put(port: u16, target: &str, body: &[u8]) -> Option<u16> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    let head = format!(
+        "PUT {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).ok()?;
+    s.write_all(body).ok()?;
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    answer.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
