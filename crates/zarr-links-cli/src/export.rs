@@ -12,9 +12,9 @@ use zarr_links_export::geo::Bbox;
 use zarr_links_export::href::BaseUrl;
 use zarr_links_export::stac::{self, ItemOptions, StacOptions};
 use zarr_links_export::time::{Timestamp, When};
-use zarr_links_store::LoadOptions;
 
 use crate::navigate;
+use crate::source::{Location, RemoteArgs};
 
 /// What to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -61,8 +61,9 @@ the command line was wrong.";
     long_about = LONG_ABOUT
 )]
 pub struct Args {
-    /// The store's root directory (Zarr v2 or v3, consolidated or not).
-    pub store: PathBuf,
+    /// The store (Zarr v2 or v3, consolidated or not): its root directory,
+    /// or its URL (`https://`, `s3://`, `gs://`, `az://`, `file://`).
+    pub store: std::ffi::OsString,
     /// `stac` (JSON) or `atom` (XML).
     #[arg(long, value_enum, default_value_t = Format::Stac)]
     pub format: Format,
@@ -99,6 +100,9 @@ pub struct Args {
     /// Replace FILE when it exists (written to a temporary file, then renamed).
     #[arg(long, requires = "output")]
     pub force: bool,
+    /// How to read a remote store.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 fn non_empty(s: &str) -> Result<String, String> {
@@ -152,17 +156,19 @@ fn run_inner(args: Args) -> Result<(), u8> {
             return Err(2);
         }
     }
-    let opened = navigate::open_with(
-        "export",
-        &args.store,
-        LoadOptions {
-            keep_attributes: true,
-            ..LoadOptions::default()
-        },
-    )?;
-    let base = match args.base_url {
-        Some(b) => b,
-        None => BaseUrl::from_local_path(&opened.store.root().to_string_lossy()),
+    let location = Location::parse(&args.store).map_err(|e| {
+        eprintln!("zarr-links export: {e}");
+        2
+    })?;
+    let progress = crate::progress::allowed(args.output.is_some());
+    let opened = navigate::open_with("export", &location, &args.remote, progress, true)?;
+    let base = match (args.base_url, &opened.local) {
+        (Some(b), _) => b,
+        (None, Some(local)) => BaseUrl::from_local_path(&local.root().to_string_lossy()),
+        (None, None) => BaseUrl::parse(&opened.shown).map_err(|e| {
+            eprintln!("zarr-links export: {e}; give the store's URL with --base-url");
+            2
+        })?,
     };
     let text = match args.format {
         Format::Stac => {

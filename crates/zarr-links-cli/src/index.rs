@@ -3,8 +3,6 @@
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
-use std::path::PathBuf;
-
 use serde_json::{Map, Value};
 use zarr_links_graph::{IndexPlan, LinkGraph};
 use zarr_links_model::attributes::INDEX;
@@ -13,6 +11,7 @@ use zarr_links_model::{Hierarchy, NodeKind};
 use zarr_links_store::{update_attributes, WritableStore, WriteError};
 
 use crate::navigate;
+use crate::source::{Location, RemoteArgs};
 
 const LONG_ABOUT_HEAD: &str = "\
 Compute a `links:index` for the root group from the links the store declares. \
@@ -50,8 +49,10 @@ Exit status: 0 done (also when there is nothing to index: nothing is written), \
     long_about = long_about()
 )]
 pub struct Args {
-    /// The store's root directory (Zarr v2 or v3, consolidated or not).
-    pub store: PathBuf,
+    /// The store (Zarr v2 or v3, consolidated or not): its root directory,
+    /// or, without --write, the URL of its root (`https://`,
+    /// `s3://bucket/prefix`, `gs://`, `az://`, `file://`).
+    pub store: std::ffi::OsString,
     /// Write the index into the root group's attributes (and consolidated
     /// metadata) instead of printing it.
     #[arg(long)]
@@ -60,6 +61,9 @@ pub struct Args {
     /// categories it has now (indexes on other groups are not changed).
     #[arg(long)]
     pub replace: bool,
+    /// How to read a remote store.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 /// The long help, with the category algorithm from the graph crate.
@@ -78,15 +82,25 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-fn fail(args: &Args, message: impl std::fmt::Display) -> u8 {
-    eprintln!("zarr-links index: {}: {message}", args.store.display());
+fn fail(location: &Location, message: impl std::fmt::Display) -> u8 {
+    eprintln!("zarr-links index: {}: {message}", location.shown());
     2
 }
 
 fn run_inner(args: &Args) -> Result<(), u8> {
-    let opened = navigate::open("index", &args.store)?;
+    let location = Location::parse(&args.store).map_err(|e| {
+        eprintln!("zarr-links index: {e}");
+        2
+    })?;
+    if args.write && matches!(location, Location::Remote(_)) {
+        return Err(fail(
+            &location,
+            "--write is not supported for remote stores; write the index into a local copy of the store",
+        ));
+    }
+    let opened = navigate::open("index", &location, &args.remote, false)?;
     let hierarchy = &opened.hierarchy;
-    let plan = planned_index(hierarchy, args.replace).map_err(|e| fail(args, e))?;
+    let plan = planned_index(hierarchy, args.replace).map_err(|e| fail(&location, e))?;
     for n in &plan.not_added {
         let whose = if n.group == "/" {
             "the root's `links:index`".to_string()
@@ -114,8 +128,11 @@ fn run_inner(args: &Args) -> Result<(), u8> {
         return Ok(());
     }
 
+    let Some(store) = &opened.local else {
+        return Err(fail(&location, "--write needs a local store"));
+    };
     let (declared, written) =
-        write_index(&opened.store, hierarchy, index).map_err(|e| fail(args, e))?;
+        write_index(store, hierarchy, index).map_err(|e| fail(&location, e))?;
 
     let entries: usize = index
         .values()

@@ -15,7 +15,9 @@ mod export;
 mod graph;
 mod index;
 mod navigate;
+mod progress;
 mod related;
+mod source;
 mod validate;
 
 /// Parts of the commands that other front ends (the Python package) call,

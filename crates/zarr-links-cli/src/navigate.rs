@@ -3,11 +3,9 @@
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
-use std::path::Path;
-
 use zarr_links_graph::{LinkGraph, NodeClass, NodeId};
-use zarr_links_model::Hierarchy;
-use zarr_links_store::{load_with, LoadOptions, LocalStore};
+
+use crate::source::{load_store, Loaded, Location, RemoteArgs, Wanted};
 
 /// Output format of `related`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -18,31 +16,38 @@ pub enum TextOrJson {
     Json,
 }
 
-/// A store, loaded.
-pub struct Opened {
-    /// The store's root directory as the user gave it, for messages.
-    pub shown: String,
-    /// The loaded metadata.
-    pub hierarchy: Hierarchy,
-    /// The store as opened (its canonical root).
-    pub store: LocalStore,
+/// Opens and loads the store, and notes how many problems it has. On
+/// failure prints a message naming the store and returns exit code 2.
+/// `progress`: whether a remote store's loading may be shown on the
+/// terminal.
+pub fn open(
+    command: &str,
+    location: &Location,
+    remote: &RemoteArgs,
+    progress: bool,
+) -> Result<Loaded, u8> {
+    open_with(command, location, remote, progress, false)
 }
 
-/// Opens and loads the store at `path`, and notes how many problems it has.
-/// On failure prints a message naming the store and returns exit code 2.
-pub fn open(command: &str, path: &Path) -> Result<Opened, u8> {
-    open_with(command, path, LoadOptions::default())
-}
-
-/// [`open`], with load options (`export` keeps the attributes).
-pub fn open_with(command: &str, path: &Path, options: LoadOptions) -> Result<Opened, u8> {
-    let fail = |e: &dyn std::fmt::Display| {
+/// [`open`], keeping every node's attributes when `keep_attributes`
+/// (`export` reads more than the convention's members).
+pub fn open_with(
+    command: &str,
+    location: &Location,
+    remote: &RemoteArgs,
+    progress: bool,
+    keep_attributes: bool,
+) -> Result<Loaded, u8> {
+    let wanted = Wanted {
+        keep_attributes,
+        ..Wanted::default()
+    };
+    let loaded = load_store(location, remote, wanted, progress).map_err(|e| {
         eprintln!("zarr-links {command}: {e}");
         2
-    };
-    let store = LocalStore::open(path).map_err(|e| fail(&e))?;
-    let hierarchy = load_with(&store, options).map_err(|e| fail(&e))?;
-    let shown = path.display().to_string();
+    })?;
+    let shown = &loaded.shown;
+    let hierarchy = &loaded.hierarchy;
     let skipped: usize = hierarchy.views().map(|(_, v)| v.skipped().len()).sum();
     let unread = skipped + hierarchy.findings.len();
     if unread > 0 {
@@ -51,11 +56,15 @@ pub fn open_with(command: &str, path: &Path, options: LoadOptions) -> Result<Ope
              what could not be read is left out. Run `zarr-links validate {shown}` for details."
         );
     }
-    Ok(Opened {
-        shown,
-        hierarchy,
-        store,
-    })
+    if hierarchy.coverage == zarr_links_model::Coverage::Reached {
+        eprintln!(
+            "zarr-links {command}: note: {shown} cannot be listed and has no consolidated metadata; \
+             only the {} node(s) reached from the root (through `links:index` entries, link targets \
+             and their parent groups) were read.",
+            hierarchy.nodes().len()
+        );
+    }
+    Ok(loaded)
 }
 
 /// Finds the node the user named. Accepts a path without its leading `/`

@@ -359,6 +359,9 @@ rules! {
     /// Readers do not fetch unasked.
     ReaderNoFetch = "links.reader.no-fetch", MustNot, Hierarchy, Implementation, External, Targets,
         "A reader or validator MUST NOT fetch an external target unless its user asks for that explicitly.";
+    /// Unreachable external targets are warnings, when asked to check them.
+    TargetReachable = "links.target.reachable", Should, Hierarchy, Implementation, External, Targets,
+        "A validator asked to check external targets SHOULD report each one that does not answer as a warning that gives the reason; an unreachable target does not make a store invalid.";
 }
 
 impl Rule {
