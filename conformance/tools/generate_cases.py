@@ -18,6 +18,7 @@ Standard library only; deterministic.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -35,6 +36,8 @@ from zarrgen import (  # noqa: E402
     dumps,
     link,
     uses,
+    v2_docs,
+    v3_doc,
     write_case,
     write_store,
 )
@@ -268,13 +271,17 @@ case("valid/relationships/external_links",
                   title="Sentinel-2 product documentation", media_type="text/html"),
              link("https://example.org/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=TCI&FORMAT=image/jpeg"
                   "&CRS=EPSG:32632&BBOX=300000,4890240,409800,5000040&WIDTH=512&HEIGHT=512", "icon",
-                  title="Browse image", media_type="image/jpeg", protocol="OGC:WMS:1.3.0",
+                  title="Browse image", media_type="image/jpeg",
+                  protocol="http://www.opengis.net/def/serviceType/ogc/wms/1.3",
                   role="http://esipfed.org/ns/discovery/1.1/browse#"),
              link("https://example.org/opendap/S2B_MSIL2A_20250113.nc", "enclosure",
-                  title="OPeNDAP access", media_type="application/octet-stream", protocol="OPeNDAP:DAP2",
+                  title="OPeNDAP access", media_type="application/octet-stream",
+                  protocol="http://xml.opendap.org/ns/DAP2",
                   role="http://esipfed.org/ns/discovery/1.1/data#"),
              link("https://example.org/wcs?SERVICE=WCS&REQUEST=GetCapabilities", "related",
-                  title="WCS service for this product", protocol="OGC:WCS:2.0.1"),
+                  title="WCS service for this product",
+                  protocol="http://www.opengis.net/spec/WCS/2.0/conf/core",
+                  role="http://esipfed.org/ns/discovery/1.1/service#"),
              index={"bands": ["/bands/b04"]})),
          "/bands": Group(),
          "/bands/b04": band(L(
@@ -808,6 +815,105 @@ case("invalid/stores/group_and_array",
      "One directory holds both .zgroup and .zarray: the node is neither one group nor one array (Zarr v2)",
      ["links.store.layout"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]), fmt=2,
      post=write_file("bands/b08/.zgroup", b'{\n  "zarr_format": 2\n}\n'))
+
+
+def _edit_json(rel: str, fn):
+    """A post-processing step that edits the JSON document at `rel`."""
+    def step(store: str) -> None:
+        full = os.path.join(store, rel)
+        with open(full, encoding="utf-8") as f:
+            doc = json.load(f)
+        fn(doc)
+        with open(full, "w", encoding="utf-8") as f:
+            f.write(dumps(doc))
+    return step
+
+
+def _rename_key(d: dict, old: str, new: str) -> None:
+    items = [(new if k == old else k, v) for k, v in d.items()]
+    d.clear()
+    d.update(items)
+
+
+twin("invalid/stores/orphan_node",
+     "The array /extra/mask sits in a directory /extra that holds no Zarr metadata: its parent is not a group",
+     ["links.store.parent"], "hierarchy",
+     lambda: simple_tree([link("/bands/b04", "quality_for")],
+                         **{"/extra/mask": mask(L(link("/bands/b08", "quality_for")))}))
+
+case("invalid/stores/node_below_array_consolidated",
+     "The inline consolidated metadata lists /bands/b04/mask, below the array /bands/b04: the keys below an array are its chunks, not nodes",
+     ["links.store.parent", "links.store.consolidated"], "hierarchy",
+     simple_tree([link("/bands/b04", "quality_for")], **{"/bands/b04/mask": mask()}), fmt=3, consolidated=True)
+
+case("invalid/targets/target_below_array",
+     "A link names /bands/b04/mask, a zarr.json inside the array /bands/b04: the keys below an array are its chunks, not nodes",
+     ["links.target.resolves"], "hierarchy",
+     simple_tree([link("/bands/b04/mask", "quality_for")], **{"/bands/b04/mask": mask()}))
+
+case("invalid/stores/mixed_formats",
+     "The root holds both zarr.json (Zarr v3) and .zgroup (Zarr v2)",
+     ["links.store.layout"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]),
+     post=write_file(".zgroup", b'{\n  "zarr_format": 2\n}\n'))
+
+case("invalid/stores/duplicate_member",
+     "The cloud mask's zarr.json gives links:relationships twice; parsers disagree on which one counts",
+     ["links.store.metadata"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]),
+     post=write_file("quality/cloud_mask/zarr.json", dumps(v3_doc(mask(L(link("/bands/b04", "quality_for"))))).replace(
+         '"links:relationships": [',
+         '"links:relationships": [{"target": "/bands/b08", "type": "quality_for"}],\n    "links:relationships": [', 1
+     ).encode("utf-8")))
+
+case("invalid/stores/consolidated_kind",
+     "The inline consolidated metadata has kind \"external\"; Zarr v3 defines only \"inline\"",
+     ["links.store.consolidated"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]), fmt=3,
+     consolidated=True,
+     post=_edit_json("zarr.json", lambda d: d["consolidated_metadata"].__setitem__("kind", "external")))
+
+case("invalid/stores/consolidated_format_v2",
+     "The .zmetadata says zarr_consolidated_format 2; the only version there is is 1",
+     ["links.store.consolidated"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]), fmt=2,
+     consolidated=True,
+     post=_edit_json(".zmetadata", lambda d: d.__setitem__("zarr_consolidated_format", 2)))
+
+case("invalid/stores/consolidated_key_leading_slash",
+     "The inline consolidated metadata keys a node as /bands/b04, with a leading slash; keys are relative",
+     ["links.store.consolidated"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]), fmt=3,
+     consolidated=True,
+     post=_edit_json("zarr.json", lambda d: _rename_key(d["consolidated_metadata"]["metadata"], "bands/b04", "/bands/b04")))
+
+_STALE_MASK = mask(L(link("/bands/b08", "quality_for")))
+
+case("invalid/stores/nested_consolidated_stale",
+     "The group /quality carries its own consolidated metadata, written before the mask's link changed from /bands/b08 to /bands/b04",
+     ["links.store.consolidated"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]), fmt=3,
+     post=_edit_json("quality/zarr.json", lambda d: d.__setitem__("consolidated_metadata", {
+         "kind": "inline", "must_understand": False, "metadata": {"cloud_mask": v3_doc(_STALE_MASK)}})))
+
+case("invalid/stores/nested_consolidated_stale_v2",
+     "The group /quality has its own .zmetadata, written before the mask's link changed from /bands/b08 to /bands/b04",
+     ["links.store.consolidated"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]), fmt=2,
+     post=write_file("quality/.zmetadata", dumps({
+         "metadata": {
+             ".zgroup": {"zarr_format": 2},
+             "cloud_mask/.zarray": v2_docs(_STALE_MASK)[".zarray"],
+             "cloud_mask/.zattrs": v2_docs(_STALE_MASK)[".zattrs"],
+         },
+         "zarr_consolidated_format": 1,
+     }).encode("utf-8")))
+
+case("valid/stores/consolidated_shape_differs",
+     "The consolidated copy of an array differs only in its shape and a null dimension_names, as after an append that was not re-consolidated: nodes, kinds and attributes agree",
+     ["links.store.consolidated"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]), fmt=3,
+     consolidated=True,
+     post=_edit_json("zarr.json", lambda d: d["consolidated_metadata"]["metadata"]["bands/b04"].update(
+         {"shape": [21960, 10980], "dimension_names": None})))
+
+case("valid/stores/consolidated_shape_differs_v2",
+     "The .zmetadata copy of an array's .zarray differs only in its shape, as after an append that was not re-consolidated: nodes, kinds and attributes agree",
+     ["links.store.consolidated"], "hierarchy", simple_tree([link("/bands/b04", "quality_for")]), fmt=2,
+     consolidated=True,
+     post=_edit_json(".zmetadata", lambda d: d["metadata"]["bands/b04/.zarray"].__setitem__("shape", [21960, 10980])))
 
 
 case("invalid/stores/nesting_too_deep",

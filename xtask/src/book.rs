@@ -167,7 +167,17 @@ fn generated_files(root: &Path) -> Result<Vec<(String, String)>, String> {
     let mut out = vec![
         (RULES_PAGE.to_string(), rules_page(root)?),
         (RELATION_TYPES_PAGE.to_string(), relation_types_page()),
+        (
+            crate::crosswalks::CROSSWALKS_PAGE.to_string(),
+            crate::crosswalks::crosswalks_page(),
+        ),
     ];
+    for (file, store, what) in crate::crosswalks::EXAMPLES {
+        out.push((
+            file.to_string(),
+            crate::crosswalks::example(root, store, *what)?,
+        ));
+    }
     for (store, file) in TREES {
         out.push((
             file.to_string(),
@@ -188,6 +198,10 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
         if check {
             stale.push(rel);
         } else {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
             std::fs::write(&path, text)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             println!("wrote {rel}");
@@ -197,7 +211,7 @@ fn generate(root: &Path, check: bool) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{} out of date with rules.rs, the book's markers or conformance/; \
+            "{} out of date with rules.rs, the book's markers, the exporter or conformance/; \
              run `cargo xtask book` and commit the result",
             stale.join(", ")
         ))

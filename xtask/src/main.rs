@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod book;
+mod crosswalks;
 mod graphs;
 mod schema;
 mod wasm;
@@ -18,7 +19,9 @@ usage: cargo xtask <command>
 commands:
   schema [--check]   regenerate schema/ from the Rust types (--check: only compare)
   book [--check]     regenerate the book's generated files: spec/reference/rules.md (the rule
-                     index) and the use-case store trees (--check: only compare)
+                     index), spec/reference/relation-types.md, spec/reference/crosswalks.md (the
+                     exporter's crosswalk tables), the example exports in spec/examples/ and the
+                     use-case store trees (--check: only compare)
   rules [--check]    the same as book
   mdbook-preprocess  the mdbook preprocessor for r[...] requirement markers (used by book.toml)
   graphs [--check]   regenerate the use-case link-graph pictures spec/use-cases/*.dot and *.svg

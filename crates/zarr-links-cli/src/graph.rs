@@ -5,6 +5,7 @@
 use zarr_links_graph::render;
 
 use crate::navigate;
+use crate::source::{Location, RemoteArgs};
 
 /// Output format of `graph`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -37,19 +38,32 @@ Example:
 #[derive(Debug, clap::Args)]
 #[command(about = "Print the whole link graph (Graphviz DOT, Mermaid or JSON)", long_about = LONG_ABOUT)]
 pub struct Args {
-    /// The store's root directory (Zarr v2 or v3, consolidated or not).
-    pub store: std::path::PathBuf,
+    /// The store (Zarr v2 or v3, consolidated or not): its root directory,
+    /// or the URL of its root (`https://`, `s3://bucket/prefix`, `gs://`,
+    /// `az://`, `file://`).
+    pub store: std::ffi::OsString,
     /// `dot` (Graphviz), `mermaid` (flowchart) or `json`.
     #[arg(long, value_enum, default_value_t = Format::Dot)]
     pub format: Format,
     /// The title drawn above the graph (dot, mermaid). Default: the store path as given.
     #[arg(long)]
     pub title: Option<String>,
+    /// How to read a remote store.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 /// Runs the command.
 pub fn run(args: Args) -> u8 {
-    let opened = match navigate::open("graph", &args.store) {
+    let location = match Location::parse(&args.store) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("zarr-links graph: {e}");
+            return 2;
+        }
+    };
+    let progress = crate::progress::allowed(args.format != Format::Json);
+    let opened = match navigate::open("graph", &location, &args.remote, progress) {
         Ok(o) => o,
         Err(code) => return code,
     };

@@ -3,8 +3,6 @@
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
-use std::path::PathBuf;
-
 use serde_json::{Map, Value};
 use zarr_links_graph::{IndexPlan, LinkGraph};
 use zarr_links_model::attributes::INDEX;
@@ -12,9 +10,10 @@ use zarr_links_model::convention::{declare, Declared};
 use zarr_links_model::document::json_kind;
 use zarr_links_model::escape::terminal;
 use zarr_links_model::{Hierarchy, NodeKind};
-use zarr_links_store::{update_attributes, WritableStore, WriteError, Written};
+use zarr_links_store::{update_attributes, LocalStore, WritableStore, WriteError, Written};
 
 use crate::navigate;
+use crate::source::{load_local, Location, RemoteArgs, Wanted};
 
 const LONG_ABOUT_HEAD: &str = "\
 Compute a `links:index` for the root group from the links the store declares. \
@@ -52,8 +51,10 @@ Exit status: 0 done (also when there is nothing to index: nothing is written), \
     long_about = long_about()
 )]
 pub struct Args {
-    /// The store's root directory (Zarr v2 or v3, consolidated or not).
-    pub store: PathBuf,
+    /// The store (Zarr v2 or v3, consolidated or not): its root directory,
+    /// or, without --write, the URL of its root (`https://`,
+    /// `s3://bucket/prefix`, `gs://`, `az://`, `file://`).
+    pub store: std::ffi::OsString,
     /// Write the index into the root group's attributes (and consolidated
     /// metadata) instead of printing it.
     #[arg(long)]
@@ -62,6 +63,9 @@ pub struct Args {
     /// categories it has now (indexes on other groups are not changed).
     #[arg(long)]
     pub replace: bool,
+    /// How to read a remote store.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 /// The long help, with the category algorithm from the graph crate.
@@ -80,61 +84,48 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
-fn fail(args: &Args, message: impl std::fmt::Display) -> u8 {
-    navigate::fail(
-        "index",
-        &format!("{}: {message}", args.store.display()),
-    )
+fn fail(location: &Location, message: impl std::fmt::Display) -> u8 {
+    navigate::fail("index", &format!("{}: {message}", location.shown()))
 }
 
 fn run_inner(args: &Args) -> Result<(), u8> {
-    let store = navigate::open_store("index", &args.store)?;
-    // A writer holds the store's lock from before it reads the store until
-    // it has written, so that two writers run one after the other.
-    let lock = if args.write {
-        let lock = store.lock().map_err(|e| fail(args, e))?;
-        for n in &lock.notes {
-            navigate::note("index", n);
-        }
-        Some(lock)
-    } else {
-        None
-    };
-    let opened = navigate::load_opened("index", &args.store, &store)?;
-    let hierarchy = &opened.hierarchy;
-    let plan = planned_index(hierarchy, args.replace).map_err(|e| fail(args, e))?;
-    for n in &plan.not_added {
-        let whose = if n.group == "/" {
-            "the root's `links:index`".to_string()
-        } else {
-            format!("the `links:index` of {}", n.group)
-        };
-        navigate::note(
-            "index",
-            &format!(
-                "the computed category `{}` ({} nodes) is not added: {whose} already has a `{}`, and a written category is never replaced (--replace replaces the root's)",
-                n.name, n.computed, n.name
-            ),
-        );
-    }
-    let index = &plan.index;
-
+    let location = Location::parse(&args.store).map_err(|e| navigate::fail("index", &e))?;
     if !args.write {
-        let mut s = serde_json::to_string_pretty(&Value::Object(index.clone()))
+        let opened = navigate::open("index", &location, &args.remote, false)?;
+        let plan = plan(&location, &opened.hierarchy, args.replace)?;
+        let mut s = serde_json::to_string_pretty(&Value::Object(plan.index))
             .expect("JSON values serialise");
         s.push('\n');
         return navigate::print("index", &s);
     }
+    let Location::Local(path) = &location else {
+        return Err(fail(
+            &location,
+            "--write is not supported for remote stores; write the index into a local copy of the store",
+        ));
+    };
+    let shown = location.shown();
+    let store = LocalStore::open(path).map_err(|e| navigate::fail("index", &e))?;
+    // A writer holds the store's lock from before it reads the store until
+    // it has written, so that two writers run one after the other.
+    let lock = store.lock().map_err(|e| fail(&location, e))?;
+    for n in &lock.notes {
+        navigate::note("index", n);
+    }
+    let hierarchy =
+        load_local(&store, Wanted::default()).map_err(|e| navigate::fail("index", &e))?;
+    navigate::notes("index", &shown, &hierarchy);
+    let plan = plan(&location, &hierarchy, args.replace)?;
+    let index = &plan.index;
     if index.is_empty() {
         println!(
             "{}: no links to index and no categories to keep; nothing written.",
-            terminal(&opened.shown)
+            terminal(&shown)
         );
         return Ok(());
     }
-
     let (declared, written) =
-        write_index(&store, hierarchy, index, args.replace).map_err(|e| fail(args, e))?;
+        write_index(&store, &hierarchy, index, args.replace).map_err(|e| fail(&location, e))?;
     drop(lock);
     for n in &written.notes {
         navigate::note("index", n);
@@ -147,7 +138,7 @@ fn run_inner(args: &Args) -> Result<(), u8> {
         .sum();
     let mut report = format!(
         "Wrote the root links:index of {} ({} categories, {entries} entries):\n",
-        terminal(&opened.shown),
+        terminal(&shown),
         index.len()
     );
     for (name, members) in index {
@@ -166,6 +157,27 @@ fn run_inner(args: &Args) -> Result<(), u8> {
         report.push_str(&format!("  updated {}\n", terminal(key)));
     }
     navigate::print("index", &report)
+}
+
+/// The planned index ([`planned_index`]), with a note on standard error for
+/// each computed category left out.
+fn plan(location: &Location, hierarchy: &Hierarchy, replace: bool) -> Result<IndexPlan, u8> {
+    let plan = planned_index(hierarchy, replace).map_err(|e| fail(location, e))?;
+    for n in &plan.not_added {
+        let whose = if n.group == "/" {
+            "the root's `links:index`".to_string()
+        } else {
+            format!("the `links:index` of {}", n.group)
+        };
+        navigate::note(
+            "index",
+            &format!(
+                "the computed category `{}` ({} nodes) is not added: {whose} already has a `{}`, and a written category is never replaced (--replace replaces the root's)",
+                n.name, n.computed, n.name
+            ),
+        );
+    }
+    Ok(plan)
 }
 
 /// The root `links:index` that `index` prints and `index --write` stores:
@@ -241,12 +253,20 @@ fn keeps_current(current: Option<&Value>, index: &Map<String, Value>) -> Result<
         let what = match written {
             Value::Array(entries) => {
                 let kept = index.get(name).and_then(Value::as_array);
-                match entries.iter().find(|e| !kept.is_some_and(|k| k.contains(e))) {
-                    Some(entry) => format!("the entry {entry}, which is not a node path this tool can read"),
+                match entries
+                    .iter()
+                    .find(|e| !kept.is_some_and(|k| k.contains(e)))
+                {
+                    Some(entry) => {
+                        format!("the entry {entry}, which is not a node path this tool can read")
+                    }
                     None => "entries this tool cannot read".to_string(),
                 }
             }
-            other => format!("a JSON {} instead of an array of node paths", json_kind(other)),
+            other => format!(
+                "a JSON {} instead of an array of node paths",
+                json_kind(other)
+            ),
         };
         return Err(format!(
             "the root's `links:index` category `{name}` holds {what}; writing the index would drop it. Fix it (`zarr-links validate` reports it) or pass --replace to replace the root's index"

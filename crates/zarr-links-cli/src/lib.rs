@@ -1,4 +1,4 @@
-//! `zarr-links`: validate, navigate and index GeoZarr linked datasets.
+//! `zarr-links`: validate, navigate, index and export GeoZarr linked datasets.
 //!
 //! The command line as a library: [`run`] takes the arguments (the program
 //! name first) and returns the exit status, so that the `zarr-links` binary
@@ -11,10 +11,13 @@ use std::ffi::OsString;
 
 use clap::{Parser, Subcommand};
 
+mod export;
 mod graph;
 mod index;
 mod navigate;
+mod progress;
 mod related;
+mod source;
 mod validate;
 
 /// Parts of the commands that other front ends (the Python package) call,
@@ -25,8 +28,8 @@ pub mod shared {
     pub use crate::validate::report_text;
 }
 
-/// Validate, navigate and index the links between arrays and groups of a Zarr
-/// store (GeoZarr Linked Datasets convention).
+/// Validate, navigate, index and export the links between arrays and groups of
+/// a Zarr store (GeoZarr Linked Datasets convention).
 #[derive(Debug, Parser)]
 #[command(name = "zarr-links", version, propagate_version = true)]
 struct Cli {
@@ -40,6 +43,7 @@ enum Command {
     Related(related::Args),
     Graph(graph::Args),
     Index(index::Args),
+    Export(Box<export::Args>),
 }
 
 /// Runs the command line on `args` (the program name first) and returns the
@@ -62,5 +66,6 @@ where
         Command::Related(args) => related::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Index(args) => index::run(args),
+        Command::Export(args) => export::run(*args),
     }
 }

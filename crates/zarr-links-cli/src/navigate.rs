@@ -3,12 +3,11 @@
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
-use std::path::Path;
-
 use zarr_links_graph::{LinkGraph, NodeClass, NodeId};
 use zarr_links_model::escape::terminal;
 use zarr_links_model::Hierarchy;
-use zarr_links_store::{load, LocalStore};
+
+use crate::source::{load_store, Loaded, Location, RemoteArgs, Wanted};
 
 /// Output format of `related`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -17,14 +16,6 @@ pub enum TextOrJson {
     Text,
     /// JSON for tools.
     Json,
-}
-
-/// A store, loaded.
-pub struct Opened {
-    /// The store's root directory as the user gave it, for messages.
-    pub shown: String,
-    /// The loaded metadata.
-    pub hierarchy: Hierarchy,
 }
 
 /// Prints `message` on standard error, after `zarr-links COMMAND: `, with
@@ -37,26 +28,46 @@ pub fn fail(command: &str, message: &dyn std::fmt::Display) -> u8 {
 
 /// Prints a note on standard error, escaped as [`fail`] does.
 pub fn note(command: &str, message: &dyn std::fmt::Display) {
-    eprintln!("zarr-links {command}: note: {}", terminal(&message.to_string()));
+    eprintln!(
+        "zarr-links {command}: note: {}",
+        terminal(&message.to_string())
+    );
 }
 
-/// Opens the store at `path`, without reading it yet. On failure prints a
-/// message naming the store and returns exit code 2.
-pub fn open_store(command: &str, path: &Path) -> Result<LocalStore, u8> {
-    LocalStore::open(path).map_err(|e| fail(command, &e))
+/// Opens and loads the store, and notes how many problems it has. On
+/// failure prints a message naming the store and returns exit code 2.
+/// `progress`: whether a remote store's loading may be shown on the
+/// terminal.
+pub fn open(
+    command: &str,
+    location: &Location,
+    remote: &RemoteArgs,
+    progress: bool,
+) -> Result<Loaded, u8> {
+    open_with(command, location, remote, progress, false)
 }
 
-/// Opens and loads the store at `path`, and notes how many problems it has.
-/// On failure prints a message naming the store and returns exit code 2.
-pub fn open(command: &str, path: &Path) -> Result<Opened, u8> {
-    let store = open_store(command, path)?;
-    load_opened(command, path, &store)
+/// [`open`], keeping every node's attributes when `keep_attributes`
+/// (`export` reads more than the convention's members).
+pub fn open_with(
+    command: &str,
+    location: &Location,
+    remote: &RemoteArgs,
+    progress: bool,
+    keep_attributes: bool,
+) -> Result<Loaded, u8> {
+    let wanted = Wanted {
+        keep_attributes,
+        ..Wanted::default()
+    };
+    let loaded = load_store(location, remote, wanted, progress).map_err(|e| fail(command, &e))?;
+    notes(command, &loaded.shown, &loaded.hierarchy);
+    Ok(loaded)
 }
 
-/// Loads an opened store ([`open_store`]), as [`open`] does.
-pub fn load_opened(command: &str, path: &Path, store: &LocalStore) -> Result<Opened, u8> {
-    let hierarchy = load(store).map_err(|e| fail(command, &e))?;
-    let shown = path.display().to_string();
+/// Notes on standard error how many problems a loaded store has, and that
+/// only part of it was read when it cannot be listed.
+pub fn notes(command: &str, shown: &str, hierarchy: &Hierarchy) {
     let skipped: usize = hierarchy.views().map(|(_, v)| v.skipped().len()).sum();
     let unread = skipped + hierarchy.findings.len();
     if unread > 0 {
@@ -68,7 +79,17 @@ pub fn load_opened(command: &str, path: &Path, store: &LocalStore) -> Result<Ope
             ),
         );
     }
-    Ok(Opened { shown, hierarchy })
+    if hierarchy.coverage == zarr_links_model::Coverage::Reached {
+        note(
+            command,
+            &format!(
+                "{shown} cannot be listed and has no consolidated metadata; \
+                 only the {} node(s) reached from the root (through `links:index` entries, link targets \
+                 and their parent groups) were read.",
+                hierarchy.nodes().len()
+            ),
+        );
+    }
 }
 
 /// Finds the node the user named. Accepts a path without its leading `/`
@@ -100,7 +121,10 @@ pub fn find_node(
         }
     }
     let store = terminal(shown);
-    let mut message = format!("zarr-links {command}: {store} has no node {}", terminal(given));
+    let mut message = format!(
+        "zarr-links {command}: {store} has no node {}",
+        terminal(given)
+    );
     if !given.starts_with('/') && !given.contains(':') {
         message.push_str(" (node paths are absolute: they start at the store root with `/`)");
     }

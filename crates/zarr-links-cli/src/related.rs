@@ -10,6 +10,7 @@ use zarr_links_model::escape::terminal;
 use zarr_links_model::RelationType;
 
 use crate::navigate::{self, TextOrJson};
+use crate::source::{Location, RemoteArgs};
 
 /// Which links to list, relative to NODE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -48,8 +49,10 @@ does not exist (similar paths are suggested) or the type is unknown.";
 #[derive(Debug, clap::Args)]
 #[command(about = "List the nodes linked to one node, by type and direction", long_about = LONG_ABOUT)]
 pub struct Args {
-    /// The store's root directory (Zarr v2 or v3, consolidated or not).
-    pub store: std::path::PathBuf,
+    /// The store (Zarr v2 or v3, consolidated or not): its root directory,
+    /// or the URL of its root (`https://`, `s3://bucket/prefix`, `gs://`,
+    /// `az://`, `file://`).
+    pub store: std::ffi::OsString,
     /// The node, as an absolute path from the store root, e.g.
     /// `/measurements/reflectance/r10m/b04` (`/` is the root group). An
     /// external target's URI works too.
@@ -70,6 +73,17 @@ pub struct Args {
     /// that group; else null).
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
+    /// Check that the external targets listed answer: an `http(s)` URL with
+    /// a HEAD request, an object in a bucket with a HEAD of the object, a
+    /// node of another Zarr store (`store-uri#/path`) by opening that store
+    /// once and reading the node's metadata. Rows say whether each answered
+    /// (JSON: `reachable` and `reach`). Without this flag nothing external
+    /// is ever fetched.
+    #[arg(long)]
+    pub check_external: bool,
+    /// How to read a remote store.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
 }
 
 /// Runs the command.
@@ -94,7 +108,12 @@ fn run_inner(args: &Args) -> Result<(), u8> {
             }
         },
     };
-    let opened = navigate::open("related", &args.store)?;
+    let location = Location::parse(&args.store).map_err(|e| {
+        eprintln!("zarr-links related: {e}");
+        2
+    })?;
+    let progress = crate::progress::allowed(args.format == TextOrJson::Text);
+    let opened = navigate::open("related", &location, &args.remote, progress)?;
     let g = LinkGraph::build(&opened.hierarchy);
     let node = navigate::find_node("related", &opened.shown, &g, &args.node)?;
     let direction = match args.direction {
@@ -103,16 +122,78 @@ fn run_inner(args: &Args) -> Result<(), u8> {
         DirectionArg::Both => Direction::Both,
     };
     let rows = g.related(node, direction, r#type.as_ref());
+    let reach = if args.check_external {
+        let external: Vec<String> = rows
+            .iter()
+            .filter(|r| g.class(r.other) == NodeClass::External)
+            .map(|r| g.name(r.other).to_string())
+            .collect();
+        check(external, &args.remote)?
+    } else {
+        Reached::new()
+    };
     let text = match args.format {
         TextOrJson::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&to_json(&g, &rows)).expect("JSON values serialise");
+            let mut value = to_json(&g, &rows);
+            if args.check_external {
+                add_reach(&mut value, &reach);
+            }
+            let mut s = serde_json::to_string_pretty(&value).expect("JSON values serialise");
             s.push('\n');
             s
         }
-        TextOrJson::Text => to_text(&g, node, args, &rows),
+        TextOrJson::Text => to_text(&g, node, args, &rows, &reach),
     };
     navigate::print("related", &text)
+}
+
+/// External targets with whether they answered (`true`, `false`) and how
+/// or why; targets not fetched are absent.
+type Reached = std::collections::BTreeMap<String, (bool, String)>;
+
+/// Checks the external targets of the rows (`--check-external`).
+#[cfg(feature = "remote")]
+fn check(targets: Vec<String>, remote: &RemoteArgs) -> Result<Reached, u8> {
+    use crate::source::Reach;
+    let checked = crate::source::check_targets(targets, remote);
+    let mut out = Reached::new();
+    for (target, reach) in checked.targets {
+        match reach {
+            Reach::Reachable(how) => out.insert(target, (true, how)),
+            Reach::Unreachable(why) => {
+                eprintln!(
+                    "zarr-links related: warning[{}]: external target {target:?} cannot be reached: {why}",
+                    zarr_links_model::Rule::TargetReachable
+                );
+                out.insert(target, (false, why))
+            }
+            Reach::NotChecked(_) => None,
+        };
+    }
+    Ok(out)
+}
+
+/// `--check-external` in a build without remote stores.
+#[cfg(not(feature = "remote"))]
+fn check(_: Vec<String>, _: &RemoteArgs) -> Result<Reached, u8> {
+    eprintln!("zarr-links related: {}", crate::source::NO_CHECK_EXTERNAL);
+    Err(2)
+}
+
+/// Adds `reachable` and `reach` to the JSON rows whose other end was checked.
+fn add_reach(rows: &mut Value, reach: &Reached) {
+    for row in rows.as_array_mut().into_iter().flatten() {
+        let other = if row["direction"] == "out" {
+            &row["target"]
+        } else {
+            &row["source"]
+        };
+        let found = other.as_str().and_then(|o| reach.get(o)).cloned();
+        if let (Some((ok, how)), Some(obj)) = (found, row.as_object_mut()) {
+            obj.insert("reachable".to_string(), Value::Bool(ok));
+            obj.insert("reach".to_string(), Value::String(how));
+        }
+    }
 }
 
 /// The JSON form: one object per row ([`zarr_links_graph::render::related_json`]).
@@ -122,7 +203,13 @@ pub fn to_json(g: &LinkGraph<'_>, rows: &[Related<'_>]) -> Value {
 
 /// The table for people; every name and type from the store is escaped
 /// ([`terminal`]).
-fn to_text(g: &LinkGraph<'_>, node: NodeId, args: &Args, rows: &[Related<'_>]) -> String {
+fn to_text(
+    g: &LinkGraph<'_>,
+    node: NodeId,
+    args: &Args,
+    rows: &[Related<'_>],
+    reach: &Reached,
+) -> String {
     let name = terminal(g.name(node));
     let mut filter = match args.direction {
         DirectionArg::Out => "links from it".to_string(),
@@ -155,7 +242,15 @@ fn to_text(g: &LinkGraph<'_>, node: NodeId, args: &Args, rows: &[Related<'_>]) -
     for r in rows {
         let mut note = String::new();
         match g.class(r.other) {
-            NodeClass::External => note.push_str("external"),
+            NodeClass::External => match reach.get(g.name(r.other)) {
+                Some((true, how)) => {
+                    note.push_str(&format!("external; answers: {}", terminal(how)))
+                }
+                Some((false, why)) => {
+                    note.push_str(&format!("external; does not answer: {}", terminal(why)))
+                }
+                None => note.push_str("external"),
+            },
             NodeClass::Missing => note.push_str("missing: no such node in the store"),
             _ => {}
         }

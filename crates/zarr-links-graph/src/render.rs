@@ -139,9 +139,7 @@ fn dot_str(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if needs_escape(c) => {
-                out.push_str(&terminal(&c.to_string()).replace('\\', "\\\\"))
-            }
+            c if needs_escape(c) => out.push_str(&terminal(&c.to_string()).replace('\\', "\\\\")),
             c => out.push(c),
         }
     }

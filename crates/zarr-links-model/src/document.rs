@@ -284,6 +284,10 @@ pub struct Parts {
     /// only `zarr_conventions` and the `links:` members unless all were asked
     /// for. `None` when a v3 document has no `attributes`.
     pub attributes: Option<Map<String, Value>>,
+    /// A v3 group's `consolidated_metadata`, when present and not `null`
+    /// (nested consolidated metadata, which a validator compares with the
+    /// group's subtree).
+    pub consolidated: Option<Value>,
 }
 
 /// Reads only the members of a node document that the convention needs,
@@ -415,6 +419,29 @@ mod parts {
         }
     }
 
+    /// A value the convention reads, built as the full parse builds it
+    /// but refusing a member name given twice in any object inside (which
+    /// `serde_json` alone keeps quietly, the last one winning), so that the
+    /// document goes to the full parse, which reports it.
+    struct Strict;
+
+    impl<'de> DeserializeSeed<'de> for Strict {
+        type Value = Value;
+
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            let mut duplicates = Vec::new();
+            let value = super::checked::Checked {
+                pointer: String::new(),
+                duplicates: &mut duplicates,
+            }
+            .deserialize(d)?;
+            match duplicates.first() {
+                Some((_, key)) => Err(twice(key)),
+                None => Ok(value),
+            }
+        }
+    }
+
     fn twice<E: de::Error>(key: &str) -> E {
         E::custom(format!("the member {key:?} is given twice"))
     }
@@ -442,12 +469,20 @@ mod parts {
                 keys.push(key.clone());
                 match (self.wanted, &*key) {
                     (Wanted::NodeV3, "node_type") => {
-                        if parts.node_type.replace(map.next_value()?).is_some() {
+                        if parts
+                            .node_type
+                            .replace(map.next_value_seed(Strict)?)
+                            .is_some()
+                        {
                             return Err(twice(&key));
                         }
                     }
                     (Wanted::NodeV3, "zarr_format") => {
-                        if parts.zarr_format.replace(map.next_value()?).is_some() {
+                        if parts
+                            .zarr_format
+                            .replace(map.next_value_seed(Strict)?)
+                            .is_some()
+                        {
                             return Err(twice(&key));
                         }
                     }
@@ -463,8 +498,14 @@ mod parts {
                             return Err(twice(&key));
                         }
                     }
-                    (Wanted::AttributesV2, k) if self.all_attributes || relevant(k) => {
+                    (Wanted::NodeV3, "consolidated_metadata") => {
                         let value: Value = map.next_value()?;
+                        if !value.is_null() {
+                            parts.consolidated = Some(value);
+                        }
+                    }
+                    (Wanted::AttributesV2, k) if self.all_attributes || relevant(k) => {
+                        let value = map.next_value_seed(Strict)?;
                         if attributes.insert(k.to_string(), value).is_some() {
                             return Err(twice(k));
                         }
@@ -510,7 +551,7 @@ mod parts {
                 }
                 keys.push(key.clone());
                 if self.all || relevant(&key) {
-                    let value: Value = map.next_value()?;
+                    let value = map.next_value_seed(Strict)?;
                     if out.insert(key.to_string(), value).is_some() {
                         return Err(twice(&key));
                     }
@@ -531,7 +572,11 @@ mod tests {
     /// accepts as objects, on the defects that skipping values could miss.
     #[test]
     fn read_parts_rejects_what_parse_document_rejects() {
-        let docs: [&[u8]; 12] = [
+        let docs: [&[u8]; 14] = [
+            // Found by the `document` fuzz target: a member given twice
+            // inside a member the convention reads.
+            b"{\"attributes\": {\"links:index\": {\"a\": [], \"a\": []}}}",
+            b"{\"links:relationships\": [{\"type\": \"x\", \"type\": \"y\"}]}",
             b"{\"a\": \"x\x01y\"}",
             b"{\"a\": \"x\xffy\"}",
             b"{\"a\": \"\\ud800\"}",

@@ -58,7 +58,10 @@ mod tests {
 
     #[test]
     fn every_terminal_control_is_escaped() {
-        for c in ['\u{1b}', '\u{7}', '\u{0}', '\u{7f}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{200b}', '\u{feff}'] {
+        for c in [
+            '\u{1b}', '\u{7}', '\u{0}', '\u{7f}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{200b}',
+            '\u{feff}',
+        ] {
             let s = format!("x{c}y");
             let t = terminal(&s);
             assert!(!t.chars().any(needs_escape), "{s:?} -> {t:?}");

@@ -313,7 +313,10 @@ rules! {
         "Every metadata document the convention reads (`zarr.json`, `.zgroup`, `.zarray`, `.zattrs`, `.zmetadata`) MUST be a JSON object in UTF-8 without a byte order mark.";
     /// The node tree is a finite tree inside the root.
     StoreLayout = "links.store.layout", Must, Hierarchy, Store, Core, Stores,
-        "The nodes of a store MUST form a tree inside the store root: no symbolic link leads outside the root or into a loop, and each node is exactly one group or one array.";
+        "The nodes of a store MUST form a tree inside the store root: no symbolic link leads outside the root or into a loop, no directory is reached twice, each node is exactly one group or one array, and the whole store uses one Zarr format.";
+    /// Every node's parent is a group.
+    StoreParent = "links.store.parent", Must, Hierarchy, Store, Core, Stores,
+        "The parent of every node MUST be a group, so that each key prefix between the root and a node holds a group's metadata.";
     /// Consolidated metadata agrees with the node documents.
     StoreConsolidated = "links.store.consolidated", Must, Hierarchy, Store, Core, Stores,
         "Where consolidated metadata is present, it MUST agree with the per-node metadata documents.";
@@ -356,6 +359,9 @@ rules! {
     /// Readers do not fetch unasked.
     ReaderNoFetch = "links.reader.no-fetch", MustNot, Hierarchy, Implementation, External, Targets,
         "A reader or validator MUST NOT fetch an external target unless its user asks for that explicitly.";
+    /// Unreachable external targets are warnings, when asked to check them.
+    TargetReachable = "links.target.reachable", Should, Hierarchy, Implementation, External, Targets,
+        "A validator asked to check external targets SHOULD report each one that does not answer as a warning that gives the reason; an unreachable target does not make a store invalid.";
 }
 
 impl Rule {

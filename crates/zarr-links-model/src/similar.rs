@@ -2,9 +2,9 @@
 //! workspace, for relation types, link members, attributes and node paths.
 //!
 //! Every comparison is bounded: [`distance_within`] stops as soon as the
-//! distance exceeds its cutoff and only fills a band of the table, so
-//! comparing a 4,000-character path with a short one costs the length of
-//! the short one times the cutoff, not their product. [`Paths`] filters by
+//! distance exceeds its cutoff ([`cutoff`], at most [`MAX_EDITS`]) and only
+//! fills a band of the table, so comparing two 4,000-character paths costs
+//! their length times the cutoff, not their product. [`Paths`] filters by
 //! length first and compares with at most [`Paths::MAX_COMPARED`] paths per
 //! question.
 
@@ -73,10 +73,16 @@ fn distance_chars(a: &[char], b: &[char], max: usize) -> Option<usize> {
     (d <= max).then_some(d)
 }
 
+/// No name is suggested for another that is more than this many edits away,
+/// however long they are: it keeps [`distance_within`] linear in the
+/// length of the names (a cutoff of a quarter of the length made comparing
+/// two long names quadratic).
+pub const MAX_EDITS: usize = 16;
+
 /// The cutoff for a word or path of `len` characters: two edits, or a
-/// quarter of the length for longer ones.
+/// quarter of the length for longer ones, and at most [`MAX_EDITS`].
 pub fn cutoff(len: usize) -> usize {
-    2.max(len / 4)
+    2.max(len / 4).min(MAX_EDITS)
 }
 
 /// The candidate closest to `word` within the cutoff of each candidate's
@@ -262,6 +268,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Found by the `suggest` fuzz target: with a cutoff of a quarter of
+    /// the length, two long paths took time quadratic in their length.
+    #[test]
+    fn long_names_are_compared_with_a_bounded_cutoff() {
+        assert_eq!(cutoff(4), 2);
+        assert_eq!(cutoff(40), 10);
+        assert_eq!(cutoff(4000), MAX_EDITS);
+        let asked = format!("/{}", "ab".repeat(200));
+        let near = format!("/{}{}", "ab".repeat(195), "x".repeat(10));
+        let far = format!("/{}{}", "ab".repeat(190), "x".repeat(20));
+        assert!(edit_distance(&asked, &near) <= MAX_EDITS);
+        assert!(edit_distance(&asked, &far) > MAX_EDITS);
+        let paths = [near.as_str(), far.as_str()];
+        assert_eq!(Paths::new(paths).suggest(&asked, 5), [0]);
     }
 
     #[test]

@@ -233,8 +233,13 @@ fn write_index<'py>(py: Python<'py>, store: &Bound<'py, PyAny>) -> PyResult<Boun
             .map_err(|e| error(format!("{shown}: {e}")))?
             .index;
         if !index.is_empty() {
-            zarr_links_cli::shared::write_index(loaded.writer.store(), &loaded.hierarchy, &index, false)
-                .map_err(|e| error(format!("{shown}: {e}")))?;
+            zarr_links_cli::shared::write_index(
+                loaded.writer.store(),
+                &loaded.hierarchy,
+                &index,
+                false,
+            )
+            .map_err(|e| error(format!("{shown}: {e}")))?;
         }
         json_to_python(py, &Value::Object(index))
     })

@@ -24,16 +24,14 @@ pub mod write;
 
 pub use load::{load, load_with, Answer, LoadOptions, Loader, Poll, Request};
 #[cfg(feature = "fs")]
-pub use local::LocalStore;
-pub use parallel::par_map;
-pub use write::{
-    update_attributes, Replacement, WritableStore, WriteError, WriteLock, Written,
-};
-#[cfg(feature = "fs")]
 #[doc(hidden)]
 pub use local::commit::FAULT_VARIABLE;
 #[cfg(feature = "fs")]
 pub use local::commit::JOURNAL;
+#[cfg(feature = "fs")]
+pub use local::{write_atomic, LocalStore};
+pub use parallel::par_map;
+pub use write::{update_attributes, Replacement, WritableStore, WriteError, WriteLock, Written};
 pub use zarr_links_model::document::{
     json_kind, parse_document, ParsedDocument, MAX_DOCUMENT_BYTES, MAX_NESTING,
 };

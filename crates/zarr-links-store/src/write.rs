@@ -178,7 +178,8 @@ fn holders(store: &dyn Store, node: &Node) -> Result<Vec<Holder>, WriteError> {
                 // The root's inline consolidated metadata copies its children.
                 let root = read(store, "zarr.json")?;
                 let listed = root.as_ref().is_some_and(|d| {
-                    d.value.pointer("/consolidated_metadata/metadata")
+                    d.value
+                        .pointer("/consolidated_metadata/metadata")
                         .and_then(|m| m.get(prefix))
                         .is_some()
                 });

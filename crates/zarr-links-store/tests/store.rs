@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use zarr_links_model::Coverage;
 use zarr_links_model::{NodeKind, NodePath, Rule, ZarrFormat};
 use zarr_links_store::{
-    load, load_with, DirEntry, LoadOptions, LocalStore, OpenError, Store, StoreError,
+    load, load_with, DirEntry, LoadOptions, Loader, LocalStore, OpenError, Poll, Store, StoreError,
 };
 
 /// A store held in memory: keys to bytes.
@@ -103,6 +103,51 @@ fn loads_v2_from_any_backend() {
     assert_eq!(
         (l.findings[0].rule, l.findings[0].file.as_deref()),
         (Rule::StoreMetadata, Some("b04/.zattrs"))
+    );
+}
+
+/// An object store lists `//x` (key `/x`) as a directory with an empty
+/// name under the root; following it would list the root again, forever.
+/// Found by the `load` fuzz target.
+#[test]
+fn a_listed_directory_with_an_empty_name_is_reported_not_followed() {
+    let s = mem(&[
+        ("zarr.json", r#"{"zarr_format": 3, "node_type": "group"}"#),
+        ("/x", "{}"),
+        ("a/zarr.json", r#"{"zarr_format": 3, "node_type": "group"}"#),
+        (
+            "a/../zarr.json",
+            r#"{"zarr_format": 3, "node_type": "group"}"#,
+        ),
+    ]);
+    let mut loader = Loader::new("memory", LoadOptions::default());
+    let mut polls = 0;
+    loop {
+        polls += 1;
+        assert!(polls < 100, "the loader keeps asking");
+        match loader.poll(16) {
+            Poll::Requests(batch) => loader.feed(batch.into_iter().map(|r| r.answer(&s)).collect()),
+            Poll::Pending => unreachable!("every request was answered"),
+            Poll::Done => break,
+        }
+    }
+    let l = loader.finish().unwrap();
+    let paths: Vec<&str> = l.nodes().iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(paths, ["/", "/a"]);
+    let layout: Vec<&str> = l
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::StoreLayout)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(layout.len(), 2, "{:?}", l.findings);
+    assert!(
+        layout.iter().any(|m| m.contains("named \"\"")),
+        "{layout:?}"
+    );
+    assert!(
+        layout.iter().any(|m| m.contains("named \"..\"")),
+        "{layout:?}"
     );
 }
 

@@ -77,6 +77,25 @@ pub struct Report {
     pub findings: Vec<Finding>,
 }
 
+impl Report {
+    /// Adds findings made outside the validator (e.g. by a front end that
+    /// checks external targets on request), keeping the findings sorted and
+    /// the counts and the verdict right.
+    pub fn add_findings(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        self.findings.extend(findings);
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings.dedup();
+        self.errors = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        self.warnings = self.findings.len() - self.errors;
+        self.valid = self.errors == 0;
+    }
+}
+
 /// Validates a store read through the [`Store`] trait.
 ///
 /// Spec: <https://zarr-links.github.io/zarr-links/validation.html>
@@ -121,24 +140,18 @@ pub fn validate(hierarchy: &Hierarchy) -> Report {
         hierarchy,
         graph: LinkGraph::build(hierarchy),
     };
-    let mut findings = rules::check(&ctx);
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup();
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = findings.len() - errors;
-    Report {
-        valid: errors == 0,
+    let mut report = Report {
+        valid: true,
         convention_used: hierarchy.convention_used(),
         store: hierarchy.store.clone(),
         zarr_format: hierarchy.format.number(),
         consolidated: hierarchy.consolidated,
         coverage: hierarchy.coverage,
         nodes: hierarchy.nodes().len(),
-        errors,
-        warnings,
-        findings,
-    }
+        errors: 0,
+        warnings: 0,
+        findings: Vec::new(),
+    };
+    report.add_findings(rules::check(&ctx));
+    report
 }

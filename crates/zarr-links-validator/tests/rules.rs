@@ -722,6 +722,7 @@ fn every_store_rule_is_covered() {
         Rule::StoreMetadata,
         Rule::StoreLayout,
         Rule::StoreConsolidated,
+        Rule::StoreParent,
     ]); // store_rules.rs
     for rule in Rule::ALL {
         if rule.info().subject == Subject::Store {

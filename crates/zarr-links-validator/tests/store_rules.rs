@@ -448,7 +448,7 @@ fn consolidated_keys_never_leave_the_root() {
         json!({"zarr_format": 3, "node_type": "array"});
     write_pretty(&d.path().join("zarr.json"), &root);
     let r = run(d.path());
-    let m = one(&r, Rule::StoreLayout, "/", "zarr.json");
+    let m = one(&r, Rule::StoreConsolidated, "/", "zarr.json");
     assert!(m.contains("\"../outside\""), "{m}");
 }
 
@@ -529,4 +529,50 @@ fn convention_used_in_v2_root_only_declaration() {
     );
     let r = check(Fmt::V2, &nodes);
     assert!(r.valid && r.convention_used, "{}", summary(&r));
+}
+
+/// A node whose parent directory holds no metadata is read (its links are
+/// checked, a target naming it resolves) and reported once; the nodes below
+/// it are not reported again. A node below an array is not a node at all.
+#[test]
+fn parent_chain_of_nodes() {
+    for fmt in [Fmt::V3, Fmt::V2] {
+        let mut n = base();
+        n.insert(
+            "/loose/deeper/mask".into(),
+            (
+                "array",
+                json!({"zarr_conventions": [cmo()], "links:relationships": [{"target": "/bands/B08", "type": "quality_for"}]}),
+            ),
+        );
+        n.insert("/loose/deeper/mask/inner".into(), ("group", json!({})));
+        add_links(
+            &mut n,
+            "/quality/mask",
+            json!([{"target": "/loose/deeper/mask", "type": "same_as"}]),
+        );
+        let r = check(fmt, &n);
+        let parents: Vec<(&str, &str)> = r
+            .findings
+            .iter()
+            .filter(|f| f.rule == Rule::StoreParent)
+            .map(|f| (f.node.as_str(), f.message.as_str()))
+            .collect();
+        assert_eq!(parents.len(), 1, "{fmt:?}: {}", summary(&r));
+        assert_eq!(parents[0].0, "/loose/deeper/mask");
+        assert!(
+            parents[0]
+                .1
+                .contains("/loose/deeper holds no Zarr metadata"),
+            "{}",
+            parents[0].1
+        );
+        // The orphan's own link is read, and the link to it resolves.
+        assert!(
+            !r.findings.iter().any(|f| f.rule == Rule::TargetResolves),
+            "{fmt:?}: {}",
+            summary(&r)
+        );
+        assert_eq!(r.errors, 1, "{fmt:?}: {}", summary(&r));
+    }
 }

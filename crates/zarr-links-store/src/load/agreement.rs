@@ -70,13 +70,14 @@ impl Agreement {
 
     /// The pointer of a listed document's copy inside the listing.
     fn pointer_of(&self, key: &str) -> String {
+        let relative = self.listing.relative(key);
         match self.format {
-            ZarrFormat::V3 if key == "zarr.json" => String::new(),
+            ZarrFormat::V3 if key == self.listing.key => String::new(),
             ZarrFormat::V3 => {
-                let prefix = key.strip_suffix("/zarr.json").unwrap_or(key);
+                let prefix = relative.strip_suffix("/zarr.json").unwrap_or(relative);
                 format!("{}/{}", self.listing.base, pointer_token(prefix))
             }
-            ZarrFormat::V2 => format!("{}/{}", self.listing.base, pointer_token(key)),
+            ZarrFormat::V2 => format!("{}/{}", self.listing.base, pointer_token(relative)),
         }
     }
 
@@ -108,19 +109,10 @@ impl Agreement {
                 ),
             ));
         };
-        let stripped = |m: &Map<String, Value>| -> Value {
-            Value::Object(
-                m.iter()
-                    .filter(|(k, _)| *k != "consolidated_metadata")
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            )
-        };
-        let cv = match copy {
-            Value::Object(m) => stripped(m),
-            other => other.clone(),
-        };
-        let dv = stripped(doc);
+        let (cv, dv) = (
+            what_counts(key, copy),
+            what_counts(key, &Value::Object(doc.clone())),
+        );
         match first_difference(&cv, &dv) {
             None => Compared::Same,
             Some(p) => {
@@ -199,6 +191,25 @@ impl Agreement {
         }
         findings.extend(missing);
         self.listing
+    }
+}
+
+/// The part of a per-node document (or of its consolidated copy) that the
+/// convention depends on, and so the part compared: a v3 document's
+/// `node_type` and `attributes` (missing attributes are `{}`); a v2
+/// `.zattrs` whole; of a v2 `.zgroup` or `.zarray`, nothing but that it
+/// exists. Shapes, codecs, fill values and dimension names are not
+/// compared: appending to an array changes its `shape` without touching
+/// the consolidated copy, and that is not a disagreement about links.
+fn what_counts(key: &str, doc: &Value) -> Value {
+    let file = key.rsplit('/').next().unwrap_or(key);
+    match (file, doc) {
+        ("zarr.json", Value::Object(m)) => serde_json::json!({
+            "node_type": m.get("node_type").cloned().unwrap_or(Value::Null),
+            "attributes": m.get("attributes").cloned().unwrap_or_else(|| Value::Object(Map::new())),
+        }),
+        (".zgroup" | ".zarray", _) => Value::Object(Map::new()),
+        _ => doc.clone(),
     }
 }
 

@@ -17,7 +17,11 @@ use super::probe;
 /// The per-node documents that consolidated metadata lists.
 #[derive(Debug)]
 pub(crate) struct Listing {
-    /// The document holding the listing: `zarr.json` or `.zmetadata`.
+    /// The group whose subtree the listing describes (the root, or a
+    /// subgroup for nested consolidated metadata).
+    pub group: NodePath,
+    /// The document holding the listing: `zarr.json` or `.zmetadata` in the
+    /// group's directory, as a store key.
     pub key: String,
     /// The JSON pointer of the `metadata` object in it.
     pub base: String,
@@ -25,58 +29,71 @@ pub(crate) struct Listing {
     /// copy: `zarr.json` and `<path>/zarr.json` in v3; `.zgroup`,
     /// `<path>/.zarray`, `<path>/.zattrs`, ... in v2.
     pub docs: BTreeMap<String, Value>,
-    /// v3: the entries as written, by node (the root's own document is not
+    /// v3: the entries as written, by node (the group's own document is not
     /// an entry).
     entries: Vec<(NodePath, Value)>,
-    /// Problems of the listing itself.
-    pub findings: Vec<Finding>,
 }
 
 impl Listing {
-    fn new(key: &str, base: &str) -> Listing {
+    fn new(group: &NodePath, file: &str, base: &str) -> Listing {
         Listing {
-            key: key.to_string(),
+            group: group.clone(),
+            key: join_key(group.key_prefix(), file),
             base: base.to_string(),
             docs: BTreeMap::new(),
             entries: Vec::new(),
-            findings: Vec::new(),
         }
     }
-}
 
-/// The listing of a v3 root document, if it has `consolidated_metadata`.
-/// Problems with its shape are reported in `findings` and give no listing
-/// (the per-node documents are then read instead).
-pub(crate) fn v3(root: &Map<String, Value>, findings: &mut Vec<Finding>) -> Option<Listing> {
-    let key = "zarr.json";
-    let problem = |pointer: &str, message: String| {
+    /// The key of a listed document relative to the listing's group, as
+    /// the listing writes it.
+    pub fn relative<'k>(&self, key: &'k str) -> &'k str {
+        match self.group.key_prefix() {
+            "" => key,
+            prefix => key
+                .strip_prefix(prefix)
+                .and_then(|k| k.strip_prefix('/'))
+                .unwrap_or(key),
+        }
+    }
+
+    fn problem(&self, pointer: String, message: String) -> Finding {
         Finding::new(
             Rule::StoreConsolidated,
-            &NodePath::root(),
-            key,
+            &self.group,
+            self.key.clone(),
             pointer,
             message,
             None,
         )
-    };
-    let metadata = match root.get("consolidated_metadata")? {
+    }
+}
+
+/// Whether `key` is spelled as a listing key must be: relative to the
+/// listing's group, not empty, with no leading or trailing `/`, no empty,
+/// `.` or `..` segment, and no backslash or NUL.
+fn listing_key(key: &str) -> bool {
+    !key.is_empty() && crate::valid_key(key)
+}
+
+const KEY_RULE: &str = "expected a key relative to the group that holds the listing, not empty, without a leading or trailing `/`, without empty, `.` or `..` segments, and without backslashes or NUL characters (the listing was ignored and the per-node documents were read instead)";
+
+/// The listing of a v3 group document, if it has `consolidated_metadata`.
+/// Problems with its shape are reported in `findings` and give no listing
+/// (the per-node documents are then read instead).
+pub(crate) fn v3(
+    group: &NodePath,
+    doc: &Map<String, Value>,
+    findings: &mut Vec<Finding>,
+) -> Option<Listing> {
+    let base = "/consolidated_metadata/metadata";
+    let mut listing = Listing::new(group, "zarr.json", base);
+    let container = match doc.get("consolidated_metadata")? {
         Value::Null => return None,
-        Value::Object(o) => match o.get("metadata") {
-            Some(Value::Object(m)) => m,
-            other => {
-                findings.push(problem(
-                    "/consolidated_metadata/metadata",
-                    format!(
-                        "found {}; expected the consolidated `metadata` object (the per-node documents were read instead)",
-                        other.map_or("nothing", json_kind)
-                    ),
-                ));
-                return None;
-            }
-        },
+        Value::Object(o) => o,
         other => {
-            findings.push(problem(
-                "/consolidated_metadata",
+            findings.push(listing.problem(
+                "/consolidated_metadata".into(),
                 format!(
                     "`consolidated_metadata` is a JSON {}; expected an object (the per-node documents were read instead)",
                     json_kind(other)
@@ -85,92 +102,131 @@ pub(crate) fn v3(root: &Map<String, Value>, findings: &mut Vec<Finding>) -> Opti
             return None;
         }
     };
-    let base = "/consolidated_metadata/metadata";
-    let mut listing = Listing::new(key, base);
-    let mut own = root.clone();
-    own.remove("consolidated_metadata");
-    listing.docs.insert(key.to_string(), Value::Object(own));
-    for (child, doc) in metadata {
-        let pointer = format!("{base}/{}", pointer_token(child));
-        // The same key rules as v2 (`crate::key_problem`): no leading or
-        // trailing `/`, no empty, `.` or `..` segment, no backslash or NUL.
-        let Some(path) =
-            NodePath::from_key_prefix(child).filter(|p| !p.is_root() && crate::valid_key(child))
-        else {
-            listing.findings.push(Finding::new(
-                Rule::StoreLayout,
-                &NodePath::root(),
-                key,
-                pointer,
+    match container.get("kind") {
+        Some(Value::String(k)) if k == "inline" => {}
+        other => {
+            findings.push(listing.problem(
+                "/consolidated_metadata/kind".into(),
                 format!(
-                    "the consolidated metadata lists the node {child:?}; expected a path relative to the root without empty, `.` or `..` segments ({}; it was ignored)",
-                    crate::key_problem(child).unwrap_or("it names the root")
+                    "the consolidated metadata's `kind` is {}; expected \"inline\", the only kind Zarr v3 defines (the listing was ignored and the per-node documents were read instead)",
+                    other.map_or("missing".to_string(), Value::to_string)
                 ),
-                None,
             ));
-            continue;
-        };
-        if doc.is_object() {
-            listing
-                .docs
-                .insert(join_key(path.key_prefix(), "zarr.json"), doc.clone());
+            return None;
         }
-        listing.entries.push((path, doc.clone()));
     }
-    Some(listing)
-}
-
-/// The listing of a parsed v2 `.zmetadata` document. A `metadata` member
-/// that is not an object is reported and gives no listing.
-pub(crate) fn v2(doc: &Map<String, Value>, findings: &mut Vec<Finding>) -> Option<Listing> {
-    let key = ".zmetadata";
-    let metadata = match doc.get("metadata") {
+    let metadata = match container.get("metadata") {
         Some(Value::Object(m)) => m,
         other => {
-            findings.push(Finding::new(
-                Rule::StoreConsolidated,
-                &NodePath::root(),
-                key,
-                "/metadata",
+            findings.push(listing.problem(
+                base.into(),
                 format!(
                     "found {}; expected the consolidated `metadata` object (the per-node documents were read instead)",
                     other.map_or("nothing", json_kind)
                 ),
-                None,
             ));
             return None;
         }
     };
-    let base = "/metadata";
-    let mut listing = Listing::new(key, base);
-    for (k, v) in metadata {
-        let (prefix, file) = match k.rfind('/') {
-            Some(i) => (&k[..i], &k[i + 1..]),
-            None => ("", k.as_str()),
+    if group.is_root() {
+        // The root's own document is compared with the listing too; a
+        // nested listing covers the group's subtree only.
+        let mut own = doc.clone();
+        own.remove("consolidated_metadata");
+        listing.docs.insert(listing.key.clone(), Value::Object(own));
+    }
+    let mut bad = Vec::new();
+    for (child, entry) in metadata {
+        let pointer = format!("{base}/{}", pointer_token(child));
+        let path = listing_key(child)
+            .then(|| NodePath::from_key_prefix(&join_key(group.key_prefix(), child)))
+            .flatten();
+        let Some(path) = path else {
+            let f = listing.problem(
+                pointer,
+                format!("the consolidated metadata lists the node {child:?}; {KEY_RULE}"),
+            );
+            bad.push(f);
+            continue;
         };
+        if entry.is_object() {
+            listing
+                .docs
+                .insert(join_key(path.key_prefix(), "zarr.json"), entry.clone());
+        }
+        listing.entries.push((path, entry.clone()));
+    }
+    accepted(listing, bad, findings)
+}
+
+/// The listing, unless one of its keys is misspelt: a listing whose keys a
+/// reader cannot take at their word is ignored as a whole, like a listing
+/// whose container is wrong, so that every reader falls back to the same
+/// per-node documents.
+fn accepted(listing: Listing, bad: Vec<Finding>, findings: &mut Vec<Finding>) -> Option<Listing> {
+    if bad.is_empty() {
+        Some(listing)
+    } else {
+        findings.extend(bad);
+        None
+    }
+}
+
+/// The listing of a parsed v2 `.zmetadata` document in `group`'s
+/// directory. A container that is not version 1, or whose `metadata` is not
+/// an object, is reported and gives no listing.
+pub(crate) fn v2(
+    group: &NodePath,
+    doc: &Map<String, Value>,
+    findings: &mut Vec<Finding>,
+) -> Option<Listing> {
+    let base = "/metadata";
+    let mut listing = Listing::new(group, ".zmetadata", base);
+    match doc.get("zarr_consolidated_format") {
+        Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
+        other => {
+            findings.push(listing.problem(
+                "/zarr_consolidated_format".into(),
+                format!(
+                    "`zarr_consolidated_format` is {}; expected 1, the only version there is (the listing was ignored and the per-node documents were read instead)",
+                    other.map_or("missing".to_string(), Value::to_string)
+                ),
+            ));
+            return None;
+        }
+    }
+    let metadata = match doc.get("metadata") {
+        Some(Value::Object(m)) => m,
+        other => {
+            findings.push(listing.problem(
+                base.into(),
+                format!(
+                    "found {}; expected the consolidated `metadata` object (the per-node documents were read instead)",
+                    other.map_or("nothing", json_kind)
+                ),
+            ));
+            return None;
+        }
+    };
+    let mut bad = Vec::new();
+    for (k, v) in metadata {
+        let file = k.rsplit('/').next().unwrap_or(k);
         if !matches!(file, ".zgroup" | ".zarray" | ".zattrs") {
             continue;
         }
-        if NodePath::from_key_prefix(prefix)
-            .filter(|_| crate::valid_key(prefix))
-            .is_none()
-        {
-            listing.findings.push(Finding::new(
-                Rule::StoreLayout,
-                &NodePath::root(),
-                key,
+        if !listing_key(k) {
+            let f = listing.problem(
                 format!("{base}/{}", pointer_token(k)),
-                format!(
-                    "the consolidated metadata lists the key {k:?}; expected a key relative to the root without empty, `.` or `..` segments ({}; it was ignored)",
-                    crate::key_problem(prefix).unwrap_or("it is not a node path")
-                ),
-                None,
-            ));
+                format!("the consolidated metadata lists the key {k:?}; {KEY_RULE}"),
+            );
+            bad.push(f);
             continue;
         }
-        listing.docs.insert(k.clone(), v.clone());
+        listing
+            .docs
+            .insert(join_key(group.key_prefix(), k), v.clone());
     }
-    Some(listing)
+    accepted(listing, bad, findings)
 }
 
 /// The nodes a listing describes, for a store whose root document is `root`
@@ -183,7 +239,6 @@ pub(crate) fn nodes(
     keep_attributes: bool,
     findings: &mut Vec<Finding>,
 ) -> (Vec<Node>, Vec<NodePath>) {
-    findings.extend(listing.findings);
     let mut nodes = Vec::new();
     let mut unreadable = Vec::new();
     match format {

@@ -9,7 +9,7 @@ use zarr_links_model::document::{read_parts, Wanted};
 use zarr_links_model::{Finding, Node, NodeKind, NodePath, Origin, ZarrFormat};
 
 use super::agreement::{Agreement, Compared};
-use super::consolidated;
+use super::consolidated::{self, Listing};
 use super::machine::{Loader, Purpose, Seen};
 use super::probe::{self, Read};
 use super::Answer;
@@ -21,6 +21,9 @@ pub(super) struct Ctx<'a> {
     pub(super) keep_attributes: bool,
     /// The consolidated listing that per-node documents are compared with.
     pub(super) agreement: Option<&'a Agreement>,
+    /// Whether groups' own consolidated metadata is read (to compare it
+    /// with their subtrees).
+    pub(super) nested: bool,
 }
 
 impl Ctx<'_> {
@@ -54,6 +57,16 @@ pub(super) enum Outcome {
         seen: Seen,
         compared: Option<Compared>,
         built: Built,
+        /// The group's own consolidated metadata.
+        nested: Option<Listing>,
+    },
+    /// A v2 group's own `.zmetadata`, read.
+    NestedV2(Option<Listing>),
+    /// A document read again for nested consolidated metadata.
+    Recheck {
+        path: NodePath,
+        key: String,
+        read: Read,
     },
     NodeV2Kind {
         path: NodePath,
@@ -109,6 +122,9 @@ pub(super) fn digest(ctx: &Ctx, purpose: Purpose, answer: Answer) -> Digest {
             // the whole document is compared with consolidated metadata.
             if let (Ok(Some(bytes)), None) = (&result, ctx.agreement) {
                 if let Some(parts) = read_parts(bytes, Wanted::NodeV3, ctx.keep_attributes) {
+                    let nested = parts.consolidated.as_ref().and_then(|c| {
+                        nested_v3(ctx, &path, parts.node_type.as_ref(), c, &mut findings)
+                    });
                     let built = match probe::kind_of(
                         &path,
                         parts.node_type.as_ref(),
@@ -134,6 +150,7 @@ pub(super) fn digest(ctx: &Ctx, purpose: Purpose, answer: Answer) -> Digest {
                             seen: Seen::Present,
                             compared: None,
                             built,
+                            nested,
                         },
                         findings,
                     };
@@ -141,6 +158,13 @@ pub(super) fn digest(ctx: &Ctx, purpose: Purpose, answer: Answer) -> Digest {
             }
             let read = probe::read(&path, &key, result, &mut findings);
             let compared = ctx.compare(&key, &read);
+            let nested = match &read {
+                Read::Object(doc) => doc
+                    .get("consolidated_metadata")
+                    .filter(|c| !c.is_null())
+                    .and_then(|c| nested_v3(ctx, &path, doc.get("node_type"), c, &mut findings)),
+                _ => None,
+            };
             let built = match &read {
                 Read::Absent => Built::NotANode(path),
                 Read::Broken => Built::Unknown(path),
@@ -171,7 +195,20 @@ pub(super) fn digest(ctx: &Ctx, purpose: Purpose, answer: Answer) -> Digest {
                 key,
                 compared,
                 built,
+                nested,
             }
+        }
+        Purpose::NestedV2(group) => {
+            let read = probe::read(&group, &key, result, &mut findings);
+            Outcome::NestedV2(match read {
+                Read::Object(doc) => consolidated::v2(&group, &doc, &mut findings),
+                _ => None,
+            })
+        }
+        Purpose::Recheck(path) => {
+            // Problems of the document were reported when it was first read.
+            let read = probe::read(&path, &key, result, &mut Vec::new());
+            Outcome::Recheck { path, key, read }
         }
         Purpose::NodeV2Kind(path) => {
             if let (Ok(Some(bytes)), None) = (&result, ctx.agreement) {
@@ -282,19 +319,30 @@ impl Loader {
             Outcome::RootV2Consolidated(read) => {
                 if let Read::Object(doc) = read {
                     let mut findings = Vec::new();
-                    if let Some(listing) = consolidated::v2(&doc, &mut findings) {
+                    if let Some(listing) = consolidated::v2(&NodePath::root(), &doc, &mut findings)
+                    {
                         self.agreement = Some(Agreement::new(listing, ZarrFormat::V2));
                     }
                     self.findings.extend(findings);
                 }
             }
             Outcome::Listed(group, result) => self.listed(group, result),
+            Outcome::NestedV2(listing) => {
+                if let Some(listing) = listing {
+                    self.nested.push(Agreement::new(listing, ZarrFormat::V2));
+                }
+            }
+            Outcome::Recheck { path, key, read } => self.recheck(&path, &key, read),
             Outcome::NodeV3 {
                 key,
                 seen,
                 compared,
                 built,
+                nested,
             } => {
+                if let Some(listing) = nested {
+                    self.nested.push(Agreement::new(listing, ZarrFormat::V3));
+                }
                 let path = match &built {
                     Built::Node(n) => n.path.clone(),
                     Built::Unknown(p) | Built::NotANode(p) => p.clone(),
@@ -321,7 +369,13 @@ impl Loader {
                         self.level.push(p.clone());
                         self.unreadable.insert(p);
                     }
-                    Built::NotANode(_) => {}
+                    Built::NotANode(p) => {
+                        // Not a node: listed all the same, for nodes below
+                        // it whose parent chain is broken.
+                        if self.options.listing {
+                            self.level.push(p);
+                        }
+                    }
                 }
             }
             Outcome::NodeV2Kind {
@@ -360,4 +414,23 @@ impl Loader {
             }
         }
     }
+}
+
+/// A v3 group's own consolidated metadata, when nested listings are read.
+fn nested_v3(
+    ctx: &Ctx,
+    path: &NodePath,
+    node_type: Option<&Value>,
+    consolidated_metadata: &Value,
+    findings: &mut Vec<Finding>,
+) -> Option<Listing> {
+    if !ctx.nested || path.is_root() || node_type.and_then(Value::as_str) != Some("group") {
+        return None;
+    }
+    let mut doc = serde_json::Map::new();
+    doc.insert(
+        "consolidated_metadata".to_string(),
+        consolidated_metadata.clone(),
+    );
+    consolidated::v3(path, &doc, findings)
 }

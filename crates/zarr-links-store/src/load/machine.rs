@@ -14,8 +14,9 @@ use super::agreement::{Agreement, Compared};
 use super::consolidated;
 use super::digest::{digest, Ctx};
 use super::probe::Read;
+
 use super::{Answer, Coverage, LoadOptions, Poll, Request};
-use crate::{par_map, DirEntry, OpenError, StoreError};
+use crate::{par_map, valid_key, DirEntry, OpenError, StoreError};
 
 /// Why a key was asked for.
 #[derive(Debug, Clone)]
@@ -34,8 +35,13 @@ pub(super) enum Purpose {
     NodeV2Kind(NodePath),
     /// A v2 node's `.zattrs`, the node's kind being known (`None`: unknown).
     NodeV2Attributes(NodePath, Option<NodeKind>),
-    /// The listing of a group.
+    /// The listing of a group (or of a directory that is not a node).
     List(NodePath),
+    /// A v2 group's own `.zmetadata` (nested consolidated metadata).
+    NestedV2(NodePath),
+    /// A node's document read again, to compare it with nested
+    /// consolidated metadata.
+    Recheck(NodePath),
 }
 
 impl Purpose {
@@ -43,9 +49,11 @@ impl Purpose {
     fn request(&self, file: &str) -> Request {
         match self {
             Purpose::List(group) => Request::List(group.key_prefix().to_string()),
-            Purpose::NodeV3(p) | Purpose::NodeV2Kind(p) | Purpose::NodeV2Attributes(p, _) => {
-                Request::Get(join_key(p.key_prefix(), file))
-            }
+            Purpose::NodeV3(p)
+            | Purpose::NodeV2Kind(p)
+            | Purpose::NodeV2Attributes(p, _)
+            | Purpose::NestedV2(p)
+            | Purpose::Recheck(p) => Request::Get(join_key(p.key_prefix(), file)),
             Purpose::RootV3
             | Purpose::RootV2Kind
             | Purpose::RootV2Attributes
@@ -68,6 +76,9 @@ pub(super) enum Stage {
     Probe,
     /// Reading the `.zattrs` of the v2 nodes found by the probe.
     Attributes,
+    /// Reading the documents below groups that carry their own consolidated
+    /// metadata again, to compare them with it.
+    Recheck,
     Done,
 }
 
@@ -154,6 +165,9 @@ pub struct Loader {
     pub(super) identified: Vec<(NodePath, (u64, u64))>,
     /// Every directory walked so far, by identity: its first path.
     pub(super) walked: HashMap<(u64, u64), NodePath>,
+    /// Consolidated metadata of groups below the root, compared with their
+    /// subtrees once the walk is over.
+    pub(super) nested: Vec<Agreement>,
 }
 
 impl Loader {
@@ -185,6 +199,7 @@ impl Loader {
             round_start: 0,
             trusted: false,
             zmetadata_asked: false,
+            nested: Vec::new(),
         };
         loader.ask(Purpose::RootV3, "zarr.json");
         loader
@@ -237,6 +252,7 @@ impl Loader {
             format: self.format,
             keep_attributes: self.options.keep_attributes,
             agreement: self.agreement.as_ref(),
+            nested: self.verifies(),
         };
         let digests = par_map(work, |(purpose, answer)| digest(&ctx, purpose, answer));
         for d in digests {
@@ -283,6 +299,7 @@ impl Loader {
             nodes.push(Node::placeholder(root.clone(), format));
             self.unreadable.insert(root);
         }
+        let nodes = super::parents::check(nodes, &self.unreadable, format, &mut self.findings);
         let mut h = Hierarchy::new(self.store, format, consolidated, nodes);
         h.coverage = coverage;
         h.unreadable = self.unreadable;
@@ -323,6 +340,12 @@ impl Loader {
             Stage::Probe if self.format == Some(ZarrFormat::V2) => self.v2_attributes(),
             Stage::Probe | Stage::Attributes if self.options.listing => self.start_listing(),
             Stage::Probe | Stage::Attributes => self.discover(),
+            Stage::Recheck => {
+                for a in std::mem::take(&mut self.nested) {
+                    a.finish(&mut self.findings);
+                }
+                self.stage = Stage::Done;
+            }
             Stage::Done => {}
         }
     }
@@ -378,7 +401,7 @@ impl Loader {
     pub(super) fn start_listing(&mut self) {
         let level = std::mem::take(&mut self.level);
         if level.is_empty() {
-            self.stage = Stage::Done;
+            self.start_recheck();
             return;
         }
         self.stage = Stage::List;
@@ -447,7 +470,12 @@ impl Loader {
         for (path, k) in kinds {
             let present = |s: Option<Seen>| s.is_some_and(|s| s != Seen::Absent);
             let kind = match (present(k.group), present(k.array)) {
-                (false, false) => continue,
+                (false, false) => {
+                    // Not a node: listed all the same, for nodes below it
+                    // whose parent chain is broken (`links.store.parent`).
+                    self.level.push(path);
+                    continue;
+                }
                 (true, false) => Some(NodeKind::Group),
                 (false, true) => Some(NodeKind::Array),
                 (true, true) => {
@@ -496,6 +524,26 @@ impl Loader {
             }
             Ok(entries) => entries,
         };
+        let other_format: &[&str] = match self.format {
+            Some(ZarrFormat::V2) => &["zarr.json"],
+            _ => &[".zgroup", ".zarray", ".zattrs", ".zmetadata"],
+        };
+        let foreign: Vec<&str> = entries
+            .iter()
+            .map(|e| e.name.as_str())
+            .filter(|n| other_format.contains(n))
+            .collect();
+        if let Some(first) = foreign.first() {
+            self.findings
+                .push(mixed_formats(&group, first, &foreign, self.format));
+        }
+        if self.format == Some(ZarrFormat::V2)
+            && !group.is_root()
+            && self.verifies()
+            && entries.iter().any(|e| e.name == ".zmetadata")
+        {
+            self.ask(Purpose::NestedV2(group.clone()), ".zmetadata");
+        }
         for entry in entries {
             if matches!(
                 entry.name.as_str(),
@@ -515,6 +563,20 @@ impl Loader {
                     problem,
                     None,
                 ));
+            } else if entry.is_dir && !segment(&entry.name) {
+                // An empty name (an object store's `a//b`) would lead back
+                // to this group: never follow one.
+                self.findings.push(Finding::new(
+                    Rule::StoreLayout,
+                    &group,
+                    key,
+                    "",
+                    format!(
+                        "the store lists a directory named {:?}, which is not a node name (empty, `.`, `..`, or holding `/`, `\\` or NUL); it was not read",
+                        entry.name
+                    ),
+                    None,
+                ));
             } else if entry.is_dir {
                 if let Some(p) = NodePath::from_key_prefix(&key) {
                     if let Some(identity) = entry.identity {
@@ -525,6 +587,103 @@ impl Loader {
             }
         }
     }
+}
+
+impl Loader {
+    /// After the walk: reads the documents below each group that carries
+    /// its own consolidated metadata again and compares them with it.
+    fn start_recheck(&mut self) {
+        if self.nested.is_empty() {
+            self.stage = Stage::Done;
+            return;
+        }
+        self.stage = Stage::Recheck;
+        let format = self.format;
+        let below = move |p: &NodePath, g: &NodePath| covers(format, g, p);
+        let mut paths: BTreeSet<NodePath> = BTreeSet::new();
+        let known: Vec<(NodePath, bool)> = self
+            .nodes
+            .iter()
+            .map(|n| (n.path.clone(), true))
+            .chain(self.unreadable.iter().map(|p| (p.clone(), false)))
+            .collect();
+        for a in &mut self.nested {
+            let group = a.listing.group.clone();
+            for (path, readable) in &known {
+                if below(path, &group) {
+                    a.node(path, *readable);
+                    paths.insert(path.clone());
+                }
+            }
+        }
+        let files: &[&'static str] = match self.format {
+            Some(ZarrFormat::V2) => &[".zgroup", ".zarray", ".zattrs"],
+            _ => &["zarr.json"],
+        };
+        for path in paths {
+            for file in files {
+                self.ask(Purpose::Recheck(path.clone()), file);
+            }
+        }
+    }
+
+    /// Compares a document read again with the nested listings that cover it.
+    pub(super) fn recheck(&mut self, path: &NodePath, key: &str, read: Read) {
+        for a in &mut self.nested {
+            if !covers(self.format, &a.listing.group, path) {
+                continue;
+            }
+            match &read {
+                Read::Object(doc) => a.document(key, doc),
+                Read::Broken => a.broken(key),
+                Read::Absent => {}
+            }
+        }
+    }
+}
+
+/// Whether the consolidated metadata of `group` lists `path`: in v3 the
+/// nodes below the group (its own document holds the listing); in v2 the
+/// group's own documents too (`.zgroup`, `.zattrs` with relative keys).
+fn covers(format: Option<ZarrFormat>, group: &NodePath, path: &NodePath) -> bool {
+    let below = group.is_root() && !path.is_root()
+        || path.as_str().starts_with(&format!("{}/", group.as_str()));
+    below || (path == group && format == Some(ZarrFormat::V2))
+}
+
+/// A directory holding metadata of the other Zarr format.
+fn mixed_formats(
+    group: &NodePath,
+    first: &str,
+    foreign: &[&str],
+    format: Option<ZarrFormat>,
+) -> Finding {
+    let names = foreign
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (this, other) = match format {
+        Some(ZarrFormat::V2) => ("Zarr v2 (its root has `.zgroup` or `.zarray`)", "Zarr v3"),
+        _ => ("Zarr v3 (its root has `zarr.json`)", "Zarr v2"),
+    };
+    Finding::new(
+        Rule::StoreLayout,
+        group,
+        join_key(group.key_prefix(), first),
+        "",
+        format!(
+            "{} holds {other} metadata ({names}); the store is {this}, so these documents are not read; expected one Zarr format in the whole store",
+            if group.is_root() { "the root".to_string() } else { group.as_str().to_string() }
+        ),
+        Some(format!("remove the {other} documents, or convert the store")),
+    )
+}
+
+/// Whether a listed name is one key segment: not empty, `.` or `..`, and
+/// without `/`, `\` or NUL.
+fn segment(name: &str) -> bool {
+    !name.is_empty() && !name.contains('/') && valid_key(name)
 }
 
 /// A node with both `.zgroup` and `.zarray`.

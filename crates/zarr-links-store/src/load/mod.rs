@@ -31,6 +31,7 @@ mod agreement;
 mod consolidated;
 mod digest;
 mod machine;
+mod parents;
 mod probe;
 mod root;
 

@@ -51,7 +51,7 @@ impl Loader {
                 }
                 self.findings.extend(findings);
                 let mut findings = Vec::new();
-                if let Some(listing) = consolidated::v3(&doc, &mut findings) {
+                if let Some(listing) = consolidated::v3(&root, &doc, &mut findings) {
                     let mut a = Agreement::new(listing, ZarrFormat::V3);
                     a.node(&root, kind.is_some());
                     a.document("zarr.json", &doc);

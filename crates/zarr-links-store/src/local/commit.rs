@@ -34,7 +34,7 @@ use crate::{join_key, valid_key, Store, StoreError, MAX_DOCUMENT_BYTES};
 /// The journal of a change in progress, in the store root.
 pub const JOURNAL: &str = ".zarr-links-journal";
 /// In the names of temporary files: `.<name>.zarr-links-tmp.<pid>.<n>`.
-const TMP: &str = ".zarr-links-tmp.";
+pub(super) const TMP: &str = ".zarr-links-tmp.";
 /// In the names of kept originals: `.<name>.zarr-links-old.<pid>.<n>`.
 const OLD: &str = ".zarr-links-old.";
 /// How long a writer waits for another one to finish.
@@ -159,7 +159,10 @@ fn leftover(name: &str) -> Option<Option<u32>> {
 fn alive(pid: u32) -> bool {
     #[cfg(unix)]
     {
-        let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
+        let Some(pid) = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        else {
             return false;
         };
         !matches!(
@@ -259,7 +262,10 @@ impl LocalStore {
         let files = journal["files"].as_array().cloned().unwrap_or_default();
         let mut restored = Vec::new();
         for file in files.iter().rev() {
-            let Some(key) = file["key"].as_str().filter(|k| valid_key(k) && !k.is_empty()) else {
+            let Some(key) = file["key"]
+                .as_str()
+                .filter(|k| valid_key(k) && !k.is_empty())
+            else {
                 continue;
             };
             let (prefix, name) = split(key);
@@ -356,7 +362,10 @@ impl LocalStore {
         if !meta.is_file() {
             return Err(refuse(file_kind(meta.file_type())));
         }
-        let bytes = self.get(key).map_err(WriteError::Store)?.unwrap_or_default();
+        let bytes = self
+            .get(key)
+            .map_err(WriteError::Store)?
+            .unwrap_or_default();
         Ok(Some((bytes, meta)))
     }
 
@@ -510,7 +519,13 @@ impl LocalStore {
     /// Puts back the documents renamed before `failed` (the `failed`-th
     /// rename failed with `error`) and removes the rest; says exactly what
     /// the store holds when that is not possible.
-    fn undo(&self, planned: &[Planned<'_>], failed: usize, key: &str, error: std::io::Error) -> WriteError {
+    fn undo(
+        &self,
+        planned: &[Planned<'_>],
+        failed: usize,
+        key: &str,
+        error: std::io::Error,
+    ) -> WriteError {
         let mut not_restored = Vec::new();
         for p in planned[..failed].iter().rev() {
             let back = match &p.kept {
@@ -639,20 +654,34 @@ mod tests {
 
     #[test]
     fn a_change_replaces_every_document_and_leaves_nothing_behind() {
-        let (dir, s) = store(&[(".zgroup", "{}"), (".zattrs", "old a"), (".zmetadata", "old m")]);
+        let (dir, s) = store(&[
+            (".zgroup", "{}"),
+            (".zattrs", "old a"),
+            (".zmetadata", "old m"),
+        ]);
         s.replace_all(&[
             change(".zattrs", Some("old a"), "new a"),
             change(".zmetadata", Some("old m"), "new m"),
         ])
         .unwrap();
-        assert_eq!(fs::read_to_string(dir.path().join(".zattrs")).unwrap(), "new a");
-        assert_eq!(fs::read_to_string(dir.path().join(".zmetadata")).unwrap(), "new m");
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".zattrs")).unwrap(),
+            "new a"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".zmetadata")).unwrap(),
+            "new m"
+        );
         assert_eq!(names(dir.path()), [".zattrs", ".zgroup", ".zmetadata"]);
     }
 
     #[test]
     fn a_document_changed_since_it_was_read_stops_the_change() {
-        let (dir, s) = store(&[(".zgroup", "{}"), (".zattrs", "theirs"), (".zmetadata", "m")]);
+        let (dir, s) = store(&[
+            (".zgroup", "{}"),
+            (".zattrs", "theirs"),
+            (".zmetadata", "m"),
+        ]);
         let e = s
             .replace_all(&[
                 change(".zmetadata", Some("m"), "new m"),
@@ -660,7 +689,10 @@ mod tests {
             ])
             .unwrap_err();
         assert_eq!(e, WriteError::Changed(".zattrs".into()));
-        assert_eq!(fs::read_to_string(dir.path().join(".zmetadata")).unwrap(), "m");
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".zmetadata")).unwrap(),
+            "m"
+        );
         assert_eq!(names(dir.path()), [".zattrs", ".zgroup", ".zmetadata"]);
     }
 
@@ -674,9 +706,16 @@ mod tests {
         let e = s
             .commit_with(&changes, true, Faults::parse("rename:2"))
             .unwrap_err();
-        assert!(e.to_string().contains("injected failure of rename number 2"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("injected failure of rename number 2"),
+            "{e}"
+        );
         assert_eq!(fs::read_to_string(dir.path().join(".zattrs")).unwrap(), "a");
-        assert_eq!(fs::read_to_string(dir.path().join(".zmetadata")).unwrap(), "m");
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".zmetadata")).unwrap(),
+            "m"
+        );
         assert_eq!(names(dir.path()), [".zattrs", ".zgroup", ".zmetadata"]);
     }
 
@@ -693,8 +732,15 @@ mod tests {
                 .unwrap_err();
             assert!(e.to_string().contains("nothing was written"), "{e}");
             assert_eq!(fs::read_to_string(dir.path().join(".zattrs")).unwrap(), "a");
-            assert_eq!(fs::read_to_string(dir.path().join(".zmetadata")).unwrap(), "m");
-            assert_eq!(names(dir.path()), [".zattrs", ".zgroup", ".zmetadata"], "{fault}");
+            assert_eq!(
+                fs::read_to_string(dir.path().join(".zmetadata")).unwrap(),
+                "m"
+            );
+            assert_eq!(
+                names(dir.path()),
+                [".zattrs", ".zgroup", ".zmetadata"],
+                "{fault}"
+            );
         }
     }
 
@@ -718,10 +764,17 @@ mod tests {
         .unwrap();
         let lock = s.lock().unwrap();
         assert_eq!(lock.notes.len(), 2, "{:?}", lock.notes);
-        assert!(lock.notes[0].contains("restored .zmetadata, .zattrs"), "{:?}", lock.notes);
+        assert!(
+            lock.notes[0].contains("restored .zmetadata, .zattrs"),
+            "{:?}",
+            lock.notes
+        );
         drop(lock);
         assert_eq!(fs::read_to_string(dir.path().join(".zattrs")).unwrap(), "a");
-        assert_eq!(fs::read_to_string(dir.path().join(".zmetadata")).unwrap(), "m");
+        assert_eq!(
+            fs::read_to_string(dir.path().join(".zmetadata")).unwrap(),
+            "m"
+        );
         assert_eq!(names(dir.path()), [".zattrs", ".zgroup", ".zmetadata"]);
     }
 
@@ -733,7 +786,10 @@ mod tests {
             .replace_all(&[change("zarr.json", Some("{}"), &big)])
             .unwrap_err();
         assert!(e.to_string().contains("over the limit"), "{e}");
-        assert_eq!(fs::read_to_string(dir.path().join("zarr.json")).unwrap(), "{}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("zarr.json")).unwrap(),
+            "{}"
+        );
     }
 
     #[cfg(unix)]
@@ -743,7 +799,10 @@ mod tests {
         std::os::unix::fs::symlink("real.json", dir.path().join(".zattrs")).unwrap();
         let e = s.put(".zattrs", b"{}").unwrap_err();
         assert!(e.to_string().contains("is a symbolic link"), "{e}");
-        assert_eq!(fs::read_to_string(dir.path().join("real.json")).unwrap(), "{}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("real.json")).unwrap(),
+            "{}"
+        );
         assert!(s.get(".zattrs").unwrap().is_some());
     }
 

@@ -17,7 +17,10 @@ use cap_std::fs::{Dir, FileType, Metadata, OpenOptions};
 
 use crate::{join_key, valid_key, DirEntry, OpenError, Store, StoreError, MAX_DOCUMENT_BYTES};
 
+mod atomic;
 pub(crate) mod commit;
+
+pub use atomic::write_atomic;
 
 /// The metadata file names that mark a directory as a Zarr node.
 const NODE_FILES: [&str; 3] = ["zarr.json", ".zgroup", ".zarray"];
@@ -143,8 +146,8 @@ impl LocalStore {
         if !meta.is_dir() {
             return Err(OpenError::NotADirectory(path.to_path_buf()));
         }
-        let root = std::fs::canonicalize(path)
-            .map_err(|e| unreadable("cannot read the directory", &e))?;
+        let root =
+            std::fs::canonicalize(path).map_err(|e| unreadable("cannot read the directory", &e))?;
         // A node inside a store: some ancestor directories are Zarr nodes too.
         let mut enclosing = None;
         let mut dir = root.parent();
@@ -552,7 +555,11 @@ mod tests {
         assert!(e.to_string().contains("`abs` ->"), "{e}");
         let listed = store.list_dir("a").unwrap();
         let out = listed.iter().find(|e| e.name == "out").unwrap();
-        assert!(out.problem.as_deref().unwrap().contains("outside the store root"));
+        assert!(out
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("outside the store root"));
     }
 
     #[test]

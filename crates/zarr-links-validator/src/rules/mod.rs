@@ -21,7 +21,7 @@ use serde_json::Value;
 use zarr_links_graph::LinkGraph;
 use zarr_links_model::document::json_kind;
 use zarr_links_model::rules::Topic;
-use zarr_links_model::{Finding, Hierarchy, Rule};
+use zarr_links_model::{Finding, Hierarchy, NodeKind, NodePath, Rule};
 
 use crate::schema::{self, SchemaError};
 
@@ -112,7 +112,18 @@ pub(crate) fn unresolved(ctx: &Context<'_>, what: &str, path: &str) -> String {
     let mut m = format!(
         "{what} {path:?} does not name a node in the store; expected an existing array or group"
     );
-    if let Some(s) = ctx.graph.suggest(path, 1).first() {
+    let array_above = NodePath::parse(path).ok().and_then(|p| {
+        std::iter::successors(p.parent(), NodePath::parent).find(|a| {
+            ctx.hierarchy
+                .get(a)
+                .is_some_and(|n| n.kind == NodeKind::Array)
+        })
+    });
+    if let Some(array) = array_above {
+        m.push_str(&format!(
+            " (it is below the array {array}, and the keys below an array are the array's chunks, not nodes)"
+        ));
+    } else if let Some(s) = ctx.graph.suggest(path, 1).first() {
         m.push_str(&format!(" (did you mean {:?}?)", ctx.graph.name(*s)));
     }
     m
