@@ -32,11 +32,19 @@ index becomes the computed categories alone; indexes on other groups are never c
 --write edits the root's `zarr.json` (Zarr v3) or `.zattrs` (Zarr v2) in place: only \
 `links:index` changes, and `zarr_conventions` when the convention's declaration is \
 missing (it is added; a legacy uuid string is turned into the object form). Every \
-other attribute keeps its value, its key order and its formatting. Each file is \
-replaced atomically (temporary file, flush, rename). With v2 consolidated metadata, \
-the root's entry in `.zmetadata` is updated the same way; if `.zmetadata` cannot be \
-read, nothing is written. (Zarr v3 inline consolidated metadata lists the children \
-only, so it needs no change.) Symbolic links are never replaced.
+other attribute keeps its value, its key order and its formatting; a document \
+that cannot be edited that way (a member given twice, a byte order mark, ...) is \
+refused. With v2 consolidated metadata, the root's entry in `.zmetadata` is updated \
+the same way. (Zarr v3 inline consolidated metadata lists the children only, so it \
+needs no change.) A root `links:index` that is not an object is replaced only with \
+--replace.
+
+The documents are written all or none: one writer at a time (a lock on the store \
+directory; a second writer waits), each document only if it still holds what was \
+read, each replaced through a temporary file that keeps the owner and mode, and a \
+journal so that the next writer rolls back a write that was killed halfway. \
+Symbolic links and special files are never replaced. \
+See https://zarr-links.github.io/zarr-links/security.html.
 
 The index is computed from the links that can be read; if the store has errors, \
 `zarr-links validate STORE` lists them, and the note printed here says how many.
@@ -108,7 +116,14 @@ fn run_inner(args: &Args) -> Result<(), u8> {
     let store = LocalStore::open(path).map_err(|e| navigate::fail("index", &e))?;
     // A writer holds the store's lock from before it reads the store until
     // it has written, so that two writers run one after the other.
-    let lock = store.lock().map_err(|e| fail(&location, e))?;
+    let lock = store
+        .lock_with(&mut || {
+            navigate::note(
+                "index",
+                &"another writer holds the store's lock (another `zarr-links index --write`?); waiting for it to finish",
+            )
+        })
+        .map_err(|e| fail(&location, e))?;
     for n in &lock.notes {
         navigate::note("index", n);
     }

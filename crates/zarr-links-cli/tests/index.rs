@@ -4,13 +4,15 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
 
 use serde_json::{Map, Value};
 use zarr_links_model::ConventionMetadata;
+use zarr_links_store::{LocalStore, FAULT_VARIABLE, JOURNAL};
 
 mod common;
-use common::{json_output, store, zarr_links};
+use common::{command, json_output, store, zarr_links};
 
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
@@ -425,7 +427,8 @@ fn help_documents_the_algorithm_and_the_flags() {
         "quality ",
         "derived ",
         "sources ",
-        "atomically",
+        "all or none",
+        "security.html",
         ".zmetadata",
         "Exit status",
     ] {
@@ -474,4 +477,215 @@ fn write_v3_with_inline_consolidated_metadata_leaves_it_alone() {
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&after), keys(&root));
     assert_valid(&dir);
+}
+
+// ----- --write under faults, crashes, concurrent writers ---------------------
+
+/// A copy of a use-case store in a temporary directory.
+fn copy_of(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    copy_dir(&store(name), &dir);
+    (tmp, dir)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `index STORE --write` with the writer's fault injection set to `fault`.
+fn write_with_fault(dir: &Path, fault: &str) -> Output {
+    command(&["index", dir.to_str().unwrap(), "--write"])
+        .env(FAULT_VARIABLE, fault)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_failed_write_leaves_every_document_as_it_was() {
+    // v2 with consolidated metadata: `.zattrs`, then `.zmetadata`. A failed
+    // write or flush of either temporary file, or a failed rename of either
+    // document (the second after the first succeeded), leaves both old
+    // documents and no other file.
+    for fault in [
+        "write:1", "write:2", "fsync:1", "fsync:2", "rename:1", "rename:2",
+    ] {
+        let (_tmp, dir) = copy_of("sentinel2-l2a-v2");
+        let before = files(&dir);
+        let out = write_with_fault(&dir, fault);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{fault}: {err}");
+        assert!(
+            err.contains("injected failure") && err.contains("nothing was written"),
+            "{fault}: {err}"
+        );
+        assert_eq!(files(&dir), before, "{fault}: the store is unchanged");
+    }
+    // The same write without a fault succeeds: the faults stopped it.
+    let (_tmp, dir) = copy_of("sentinel2-l2a-v2");
+    let before = files(&dir);
+    let out = write_with_fault(&dir, "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(files(&dir)[".zmetadata"], before[".zmetadata"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_killed_halfway_is_rolled_back_by_the_next_writer() {
+    let (_tmp, dir) = copy_of("sentinel2-l2a-v2");
+    let before = files(&dir);
+    // The process ends (abort, as a crash) right after `.zattrs` was renamed,
+    // before `.zmetadata` was: the two disagree.
+    let out = write_with_fault(&dir, "abort-after-rename:1");
+    assert!(!out.status.success());
+    let crashed = files(&dir);
+    assert_ne!(
+        crashed[".zattrs"], before[".zattrs"],
+        "the first document is new"
+    );
+    assert_eq!(
+        crashed[".zmetadata"], before[".zmetadata"],
+        "the second is old"
+    );
+    assert!(crashed.contains_key(JOURNAL), "{:?}", crashed.keys());
+
+    // The next writer, once it holds the lock, puts the old documents back
+    // and removes what the crashed one left.
+    let local = LocalStore::open(&dir).unwrap();
+    let lock = local.lock().unwrap();
+    assert!(
+        lock.notes
+            .iter()
+            .any(|n| n.contains("was interrupted") && n.contains("restored .zmetadata, .zattrs")),
+        "{:?}",
+        lock.notes
+    );
+    drop(lock);
+    assert_eq!(
+        files(&dir),
+        before,
+        "back to the old documents, nothing else"
+    );
+
+    // And the same through the command: crash again, then write.
+    let out = write_with_fault(&dir, "abort-after-rename:1");
+    assert!(!out.status.success());
+    let out = zarr_links(&["index", dir.to_str().unwrap(), "--write"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("note: an earlier write (process")
+            && err.contains("restored .zmetadata, .zattrs"),
+        "{err}"
+    );
+    assert!(!files(&dir).contains_key(JOURNAL));
+    assert_valid(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_writer_waits_for_the_first() {
+    use std::io::BufRead;
+    let (_tmp, dir) = copy_of("sentinel2-l2a-v2");
+    let before = files(&dir);
+    let local = LocalStore::open(&dir).unwrap();
+    let lock = local.lock().unwrap();
+    let mut child = command(&["index", dir.to_str().unwrap(), "--write"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    // The child says it waits: it reached the lock and is held there.
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.contains("waiting for it to finish"), "{line}");
+    assert_eq!(
+        files(&dir),
+        before,
+        "nothing is written while the lock is held"
+    );
+    drop(lock);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{rest}");
+    assert_ne!(files(&dir)[".zattrs"], before[".zattrs"], "then it writes");
+    assert_valid(&dir);
+}
+
+#[test]
+fn a_document_given_a_member_twice_is_not_rewritten() {
+    let (_tmp, dir) = copy_of("climate-model-v2");
+    let path = dir.join(".zattrs");
+    let text = fs::read_to_string(&path).unwrap();
+    // A second `links:index` first: JSON parsers keep one of the two, so
+    // rewriting the document would silently drop the other.
+    let doubled = text.replacen(
+        '{',
+        "{\n  \"links:index\": {\"mine\": [\"/temperature\"]},\n  \"n\": 1.2345678901234567890123456789e+29,",
+        1,
+    );
+    fs::write(&path, &doubled).unwrap();
+    let before = files(&dir);
+    let out = zarr_links(&["index", dir.to_str().unwrap(), "--write"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(".zattrs")
+            && err.contains("links:index")
+            && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert_eq!(files(&dir), before);
+}
+
+#[test]
+fn an_index_that_is_not_an_object_is_replaced_only_with_replace() {
+    let (_tmp, dir) = copy_of("climate-model-v3");
+    let path = dir.join("zarr.json");
+    let mut root = json_file(&path);
+    root["attributes"]["links:index"] = serde_json::json!(["/temperature"]);
+    fs::write(&path, serde_json::to_string_pretty(&root).unwrap()).unwrap();
+    let before = files(&dir);
+    let out = zarr_links(&["index", dir.to_str().unwrap(), "--write"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the root's `links:index` is a JSON array, not an object; it is replaced only with --replace"),
+        "{err}"
+    );
+    assert_eq!(files(&dir), before);
+    let out = zarr_links(&["index", dir.to_str().unwrap(), "--write", "--replace"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(json_file(&path)["attributes"]["links:index"].is_object());
+    assert_valid(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_written_documents_keep_their_owner_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (tmp, dir) = copy_of("sentinel2-l2a-v2");
+    // Files this process creates are its own: root's when it runs as root.
+    let as_root = fs::metadata(tmp.path()).unwrap().uid() == 0;
+    for name in [".zattrs", ".zmetadata"] {
+        let p = dir.join(name);
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
+        if as_root {
+            // A store that belongs to another user, written by root.
+            std::os::unix::fs::chown(&p, Some(4321), Some(4322)).unwrap();
+        }
+    }
+    let before: Vec<_> = [".zattrs", ".zmetadata"]
+        .map(|n| fs::metadata(dir.join(n)).unwrap())
+        .into();
+    let out = zarr_links(&["index", dir.to_str().unwrap(), "--write"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for (name, b) in [".zattrs", ".zmetadata"].iter().zip(&before) {
+        let a = fs::metadata(dir.join(name)).unwrap();
+        assert_ne!(a.ino(), b.ino(), "{name} was replaced");
+        assert_eq!(a.mode() & 0o7777, 0o640, "{name}");
+        assert_eq!((a.uid(), a.gid()), (b.uid(), b.gid()), "{name}");
+    }
 }

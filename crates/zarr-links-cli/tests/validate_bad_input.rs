@@ -190,3 +190,105 @@ fn a_file_where_a_directory_should_be() {
     let m = one_finding(&root, "links.store.metadata", "b04/zarr.json");
     assert!(m.contains("is a directory"), "{m}");
 }
+
+/// Runs the binary with `args`, killing it if it has not ended after a
+/// minute: a command that blocks fails the test instead of hanging it.
+#[cfg(unix)]
+fn run_guarded(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zarr-links"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("{args:?} blocked: still running after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_reported_without_blocking() {
+    let (_t, root) = store();
+    // Nothing ever writes to these FIFOs: opening one for reading the usual
+    // way would block forever.
+    let mkfifo = |p: &Path| {
+        let _ = std::fs::remove_file(p);
+        assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
+    };
+    mkfifo(&root.join("b04/zarr.json"));
+    let m = one_finding(&root, "links.store.metadata", "b04/zarr.json");
+    assert_eq!(
+        m,
+        "is a FIFO (named pipe); expected a regular file, so it was not read"
+    );
+    // Zarr v2: the root's attributes and consolidated metadata.
+    let v2 = root.with_file_name("v2.zarr");
+    std::fs::create_dir(&v2).unwrap();
+    std::fs::write(v2.join(".zgroup"), r#"{"zarr_format": 2}"#).unwrap();
+    mkfifo(&v2.join(".zattrs"));
+    mkfifo(&v2.join(".zmetadata"));
+    let out = run_guarded(&["validate".as_ref(), v2.as_os_str()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for file in [".zattrs", ".zmetadata"] {
+        assert!(
+            text.contains(&format!("{file}: is a FIFO (named pipe)")),
+            "{file}: {text}"
+        );
+    }
+    for args in [
+        &["validate"][..],
+        &["graph"],
+        &["index"],
+        &["related", "/b04"][..],
+    ] {
+        let mut full: Vec<&std::ffi::OsStr> = vec![args[0].as_ref(), root.as_os_str()];
+        full.extend(args[1..].iter().map(std::ffi::OsStr::new));
+        let out = run_guarded(&full);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(matches!(out.status.code(), Some(0..=2)), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn control_characters_from_the_store_are_printed_escaped() {
+    let (_t, root) = store();
+    // A link target that clears the screen and starts a new line.
+    std::fs::write(
+        root.join("b04/zarr.json"),
+        r#"{"zarr_format": 3, "node_type": "array", "attributes": {
+            "zarr_conventions": [{"uuid": "9500acb2-598d-48c1-ac4c-96f069e8299b"}],
+            "links:relationships": [{"target": "/b\u001b[2J\nfake\u202e", "type": "derived_from"}]}}"#,
+    )
+    .unwrap();
+    for args in [&["validate"][..], &["related"], &["graph"]] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zarr-links"));
+        cmd.arg(args[0]).arg(&root);
+        if args[0] == "related" {
+            cmd.arg("/b04");
+        }
+        let out = cmd.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}') && !text.contains("\nfake"),
+            "{args:?}: {text:?}"
+        );
+        // Escaped as `\u{1b}`, `\n`, `\u{202e}` (the graph's DOT output
+        // doubles each backslash, as DOT strings need).
+        let shown = text.replace("\\\\", "\\");
+        assert!(
+            shown.contains("/b\\u{1b}[2J\\nfake\\u{202e}"),
+            "{args:?}: {text:?}"
+        );
+    }
+}

@@ -448,3 +448,81 @@ fn without_listing_a_v2_store_is_reached_too() {
     let log = s.log.into_inner().unwrap();
     assert!(log.iter().all(|r| r.starts_with("GET ")), "{log:?}");
 }
+
+/// A v3 store at `tmp/store` with a group `g`, and beside it `tmp/outside`,
+/// a group holding a child `secret` that only a read outside the root finds.
+#[cfg(unix)]
+fn store_beside_a_secret() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let group = r#"{"zarr_format": 3, "node_type": "group"}"#;
+    for dir in ["store", "store/g", "outside", "outside/secret"] {
+        let d = tmp.path().join(dir);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("zarr.json"), group).unwrap();
+    }
+    let root = tmp.path().join("store");
+    (tmp, root)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_directory_swapped_for_a_link_after_listing_is_not_read_through() {
+    let (tmp, root) = store_beside_a_secret();
+    let store = LocalStore::open(&root).unwrap();
+    let listed = store.list_dir("").unwrap();
+    assert!(listed.iter().any(|e| e.name == "g" && e.is_dir));
+    // Between the listing and the reads, `g` becomes a link out of the root.
+    std::fs::rename(root.join("g"), tmp.path().join("g-moved")).unwrap();
+    std::os::unix::fs::symlink("../outside", root.join("g")).unwrap();
+    for key in ["g/zarr.json", "g/secret/zarr.json"] {
+        let e = store.get(key).unwrap_err();
+        assert!(matches!(e, StoreError::Outside { .. }), "{key}: {e:?}");
+    }
+    assert!(store.list_dir("g").is_err());
+    // An absolute link is not followed either.
+    std::fs::remove_file(root.join("g")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("outside"), root.join("g")).unwrap();
+    assert!(store.get("g/secret/zarr.json").is_err());
+}
+
+#[cfg(unix)]
+#[test]
+fn loading_while_a_directory_is_swapped_for_a_link_never_reads_outside() {
+    // The race of issue 11: another process swaps `g` for a link out of
+    // the root and back, as fast as it can, while the store is loaded. A
+    // check-then-open reader lets some loads see `g/secret`; a confined one
+    // never does, whatever the interleaving.
+    let (tmp, root) = store_beside_a_secret();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let swapper = {
+        let (root, moved, stop) = (root.clone(), tmp.path().join("g-moved"), stop.clone());
+        std::thread::spawn(move || {
+            let mut swaps = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                std::fs::rename(root.join("g"), &moved).unwrap();
+                std::os::unix::fs::symlink("../outside", root.join("g")).unwrap();
+                std::fs::remove_file(root.join("g")).unwrap();
+                std::fs::rename(&moved, root.join("g")).unwrap();
+                swaps += 1;
+            }
+            swaps
+        })
+    };
+    let mut loads = 0;
+    for _ in 0..150 {
+        let Ok(store) = LocalStore::open(&root) else {
+            continue;
+        };
+        if let Ok(h) = load(&store) {
+            loads += 1;
+            let paths: Vec<&str> = h.nodes().iter().map(|n| n.path.as_str()).collect();
+            assert!(
+                !paths.iter().any(|p| p.contains("secret")),
+                "read outside the root: {paths:?}"
+            );
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let swaps = swapper.join().unwrap();
+    assert!(loads > 0 && swaps > 0, "{loads} loads, {swaps} swaps");
+}

@@ -229,12 +229,13 @@ fn symlink_outside_the_root_is_not_read() {
 #[cfg(unix)]
 #[test]
 fn symlinks_inside_the_root_are_followed() {
-    // A directory the walk does not reach otherwise (it is not below a
-    // group), reached through a relative link that stays inside.
+    // A node document that is a relative link to a file beside it. (A link
+    // to a directory inside the root makes an alias: the walk, which lists
+    // every directory, reaches the directory itself too.)
     let d = v3_store();
-    std::fs::create_dir_all(d.path().join("data")).unwrap();
-    std::fs::rename(d.path().join("bands/B04"), d.path().join("data/B04")).unwrap();
-    std::os::unix::fs::symlink("../data/B04", d.path().join("bands/B04")).unwrap();
+    let dir = d.path().join("bands/B04");
+    std::fs::rename(dir.join("zarr.json"), dir.join("metadata.json")).unwrap();
+    std::os::unix::fs::symlink("metadata.json", dir.join("zarr.json")).unwrap();
     let r = run(d.path());
     assert!(r.valid && r.findings.is_empty(), "{}", summary(&r));
     assert_eq!(r.nodes, 7);

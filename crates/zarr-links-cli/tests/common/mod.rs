@@ -18,12 +18,16 @@ pub fn store(name: &str) -> PathBuf {
         .join("store")
 }
 
+/// The `zarr-links` binary built for these tests, as a command to run.
+pub fn command(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_zarr-links"));
+    c.args(args);
+    c
+}
+
 /// Runs the `zarr-links` binary built for these tests.
 pub fn zarr_links(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zarr-links"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    command(args).output().expect("the binary runs")
 }
 
 /// Runs the binary, requires exit status 0, and parses its standard output

@@ -206,19 +206,32 @@ impl LocalStore {
     /// change that a crashed writer left half done and removes its
     /// temporary files (the lock's notes say what was done). Where the file
     /// system cannot lock, the lock is not taken and a note says so.
+    /// Without unix `flock` (Windows), writers are not kept out.
     ///
     /// Spec: <https://zarr-links.github.io/zarr-links/security.html>
     pub fn lock(&self) -> Result<WriteLock<'_>, WriteError> {
+        self.lock_with(&mut || {})
+    }
+
+    /// [`LocalStore::lock`], calling `waiting` once when another writer
+    /// holds the lock, before waiting for it (to tell the user why nothing
+    /// happens).
+    pub fn lock_with(&self, waiting: &mut dyn FnMut()) -> Result<WriteLock<'_>, WriteError> {
         let dir = dir_file(&self.dir, "").map_err(|e| WriteError::Store(io_error("", e)))?;
         let mut notes = Vec::new();
         #[cfg(unix)]
         {
             use rustix::fs::{flock, FlockOperation};
             let start = std::time::Instant::now();
+            let mut told = false;
             loop {
                 match flock(&dir, FlockOperation::NonBlockingLockExclusive) {
                     Ok(()) => break,
                     Err(rustix::io::Errno::WOULDBLOCK) if start.elapsed() < LOCK_WAIT => {
+                        if !told {
+                            waiting();
+                            told = true;
+                        }
                         std::thread::sleep(std::time::Duration::from_millis(20));
                     }
                     Err(rustix::io::Errno::WOULDBLOCK) => {
@@ -236,6 +249,8 @@ impl LocalStore {
                 }
             }
         }
+        #[cfg(not(unix))]
+        let _ = waiting;
         self.locked.store(true, std::sync::atomic::Ordering::SeqCst);
         let held = Held {
             store: self,
