@@ -292,3 +292,41 @@ fn control_characters_from_the_store_are_printed_escaped() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_store_root_exits_2_with_the_path_and_the_reason() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (t, root) = store();
+    std::fs::set_permissions(t.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads every directory: run as `nobody` then.
+    let as_root = std::fs::metadata(t.path()).unwrap().uid() == 0;
+    let mut cmd = if as_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_zarr-links"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_zarr-links"))
+    };
+    let out = cmd.arg("validate").arg(&root).output();
+    std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) if as_root => {
+            eprintln!("skipped: cannot run as another user without setpriv ({e})");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: cannot list the directory: Permission denied",
+            root.display()
+        )),
+        "{err}"
+    );
+}
