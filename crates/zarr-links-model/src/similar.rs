@@ -58,6 +58,8 @@ fn distance_chars(a: &[char], b: &[char], max: usize) -> Option<usize> {
         cur.fill(FAR);
         cur[0] = if i <= max { i } else { FAR };
         let mut best = cur[0];
+        #[cfg(test)]
+        tests::CELLS.with(|c| c.set(c.get() + (hi + 1).saturating_sub(lo)));
         for j in lo..=hi {
             let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
             let v = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
@@ -239,6 +241,58 @@ impl Paths {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Cells of the edit-distance table computed on this thread: the
+        /// work of the suggester, counted instead of timed.
+        pub(super) static CELLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// The cells computed to suggest paths for `wrong` wrong paths among
+    /// `names` sibling names of `len` characters, all alike (they differ in
+    /// their last characters only, so that no comparison stops early).
+    fn suggestion_work(names: usize, len: usize, wrong: usize) -> usize {
+        let stem = "ab".repeat(len / 2 - 4);
+        let paths: Vec<String> = (0..names).map(|i| format!("/{stem}{i:08}")).collect();
+        let s = Paths::new(paths.iter().map(String::as_str));
+        CELLS.with(|c| c.set(0));
+        for w in 0..wrong {
+            let asked = format!("/{stem}x{w:07}");
+            assert!(!s.suggest(&asked, 5).is_empty());
+        }
+        CELLS.with(std::cell::Cell::get)
+    }
+
+    /// The suggestion search is linear in the length of the names and in
+    /// the number of names and questions: each comparison fills a band of
+    /// at most `2 · MAX_EDITS + 1` cells per character, whatever the length
+    /// (a full table would be `len²`).
+    #[test]
+    fn suggestion_work_is_bounded_and_linear_in_the_name_length() {
+        let band = 2 * MAX_EDITS + 1;
+        let (names, wrong) = (50, 4);
+        let short = suggestion_work(names, 400, wrong);
+        let long = suggestion_work(names, 1600, wrong);
+        // Per question: the siblings by name, and the whole paths.
+        for (len, cells) in [(400, short), (1600, long)] {
+            let bound = wrong * 2 * names * band * (len + 1);
+            assert!(
+                cells <= bound,
+                "{cells} cells for {len} characters, bound {bound}"
+            );
+            assert!(cells >= wrong * names * len, "the comparisons ran: {cells}");
+        }
+        // Four times longer names cost about four times the work (a
+        // quadratic search would cost sixteen times).
+        let ratio = long as f64 / short as f64;
+        assert!(
+            (3.5..=4.5).contains(&ratio),
+            "work ratio {ratio}: {short} -> {long}"
+        );
+        // And twice the names (or questions) twice the work.
+        let ratio = suggestion_work(2 * names, 400, wrong) as f64 / short as f64;
+        assert!((1.8..=2.2).contains(&ratio), "work ratio {ratio}");
+    }
 
     #[test]
     fn banded_distance_equals_the_full_table_within_the_cutoff() {
