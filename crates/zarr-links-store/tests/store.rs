@@ -526,3 +526,33 @@ fn loading_while_a_directory_is_swapped_for_a_link_never_reads_outside() {
     let swaps = swapper.join().unwrap();
     assert!(loads > 0 && swaps > 0, "{loads} loads, {swaps} swaps");
 }
+
+#[test]
+fn a_document_changed_after_it_was_read_stops_the_write() {
+    use zarr_links_store::{update_attributes, WriteError};
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join(".zgroup"), r#"{"zarr_format": 2}"#).unwrap();
+    let attrs = tmp.path().join(".zattrs");
+    std::fs::write(&attrs, r#"{"a": 1}"#).unwrap();
+    let store = LocalStore::open(tmp.path()).unwrap();
+    let h = load(&store).unwrap();
+    // Another program writes `.zattrs` after it was read for the change.
+    let e = update_attributes(&store, h.root().unwrap(), &|a| {
+        std::fs::write(&attrs, r#"{"a": 2}"#).unwrap();
+        a.insert("b".into(), serde_json::json!(1));
+        Ok(())
+    })
+    .unwrap_err();
+    assert_eq!(e, WriteError::Changed(".zattrs".into()));
+    assert_eq!(
+        e.to_string(),
+        ".zattrs changed after it was read (another program wrote to the store); nothing was written: run the command again"
+    );
+    assert_eq!(std::fs::read_to_string(&attrs).unwrap(), r#"{"a": 2}"#);
+    let mut names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, [".zattrs", ".zgroup"]);
+}

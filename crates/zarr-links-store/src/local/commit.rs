@@ -711,32 +711,25 @@ mod tests {
         assert_eq!(names(dir.path()), [".zattrs", ".zgroup", ".zmetadata"]);
     }
 
-    #[test]
-    fn a_failed_rename_puts_the_first_document_back() {
-        let (dir, s) = store(&[(".zgroup", "{}"), (".zattrs", "a"), (".zmetadata", "m")]);
-        let changes = [
-            change(".zattrs", Some("a"), "new a"),
-            change(".zmetadata", Some("m"), "new m"),
-        ];
-        let e = s
-            .commit_with(&changes, true, Faults::parse("rename:2"))
-            .unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("injected failure of rename number 2"),
-            "{e}"
-        );
-        assert_eq!(fs::read_to_string(dir.path().join(".zattrs")).unwrap(), "a");
+    /// The store of the fault tests holds its old documents, and nothing else.
+    fn assert_as_before(dir: &std::path::Path, why: &str) {
         assert_eq!(
-            fs::read_to_string(dir.path().join(".zmetadata")).unwrap(),
-            "m"
+            fs::read_to_string(dir.join(".zattrs")).unwrap(),
+            "a",
+            "{why}"
         );
-        assert_eq!(names(dir.path()), [".zattrs", ".zgroup", ".zmetadata"]);
+        assert_eq!(
+            fs::read_to_string(dir.join(".zmetadata")).unwrap(),
+            "m",
+            "{why}"
+        );
+        assert_eq!(names(dir), [".zattrs", ".zgroup", ".zmetadata"], "{why}");
     }
 
     #[test]
-    fn a_failed_write_or_flush_leaves_the_store_as_it_was() {
-        for fault in ["write:1", "write:2", "fsync:2"] {
+    fn a_failed_write_flush_or_rename_leaves_the_store_as_it_was() {
+        // `rename:2`: the first document was renamed already, and is put back.
+        for fault in ["write:1", "write:2", "fsync:2", "rename:1", "rename:2"] {
             let (dir, s) = store(&[(".zgroup", "{}"), (".zattrs", "a"), (".zmetadata", "m")]);
             let changes = [
                 change(".zattrs", Some("a"), "new a"),
@@ -745,17 +738,14 @@ mod tests {
             let e = s
                 .commit_with(&changes, true, Faults::parse(fault))
                 .unwrap_err();
-            assert!(e.to_string().contains("nothing was written"), "{e}");
-            assert_eq!(fs::read_to_string(dir.path().join(".zattrs")).unwrap(), "a");
-            assert_eq!(
-                fs::read_to_string(dir.path().join(".zmetadata")).unwrap(),
-                "m"
+            let (op, n) = fault.split_once(':').unwrap();
+            let message = e.to_string();
+            assert!(
+                message.contains(&format!("injected failure of {op} number {n}"))
+                    && message.contains("nothing was written"),
+                "{fault}: {e}"
             );
-            assert_eq!(
-                names(dir.path()),
-                [".zattrs", ".zgroup", ".zmetadata"],
-                "{fault}"
-            );
+            assert_as_before(dir.path(), fault);
         }
     }
 
@@ -785,12 +775,7 @@ mod tests {
             lock.notes
         );
         drop(lock);
-        assert_eq!(fs::read_to_string(dir.path().join(".zattrs")).unwrap(), "a");
-        assert_eq!(
-            fs::read_to_string(dir.path().join(".zmetadata")).unwrap(),
-            "m"
-        );
-        assert_eq!(names(dir.path()), [".zattrs", ".zgroup", ".zmetadata"]);
+        assert_as_before(dir.path(), "after the crash");
     }
 
     #[test]
