@@ -159,9 +159,9 @@ pub fn check_targets(
 ) -> ExternalCheck {
     let mut checks: BTreeMap<String, Check> = BTreeMap::new();
     for t in targets {
-        if !checks.contains_key(&t) {
-            let check = classify(&t);
-            checks.insert(t, check);
+        if let std::collections::btree_map::Entry::Vacant(e) = checks.entry(t) {
+            let check = classify(e.key());
+            e.insert(check);
         }
     }
     let counter = std::sync::Arc::new(Counter::default());

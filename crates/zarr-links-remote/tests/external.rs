@@ -158,7 +158,7 @@ fn validating_a_remote_store_does_not_fetch_its_targets() {
     let targets = [
         server.url("/doc.html"),
         server.url("/other.zarr#/b04"),
-        format!("s3://bucket/x.zarr#/b04"),
+        "s3://bucket/x.zarr#/b04".to_string(),
     ];
     store_linking_to(&store, &targets);
     let remote = zarr_links_remote::Remote::open(&server.url("/store"), &options()).unwrap();
