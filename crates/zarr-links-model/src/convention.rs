@@ -10,10 +10,22 @@ use serde::{Deserialize, Serialize};
 pub const CONVENTION_UUID: &str = "9500acb2-598d-48c1-ac4c-96f069e8299b";
 /// The attribute prefix of the convention, and the recommended CMO `name`.
 pub const PREFIX: &str = "links:";
-/// The recommended `schema_url` of the CMO.
-pub const SCHEMA_URL: &str = "https://zarr-links.github.io/zarr-links/schema/links.schema.json";
-/// The recommended `spec_url` of the CMO.
-pub const SPEC_URL: &str = "https://zarr-links.github.io/zarr-links/";
+/// The version of the convention this crate implements. It is part of the
+/// published schema and specification URLs, which never change once
+/// published; the change log of the book lists what each version changed.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/changelog.html>
+pub const VERSION: &str = "0.1.0";
+/// Where the book is published: the latest version, at the site's root.
+/// Identifiers that must outlive versions (the IRIs of the core relation
+/// types) are taken from here.
+pub const SITE_URL: &str = "https://zarr-links.github.io/zarr-links/";
+/// The recommended `schema_url` of the CMO: the whole-node schema of this
+/// [`VERSION`].
+pub const SCHEMA_URL: &str =
+    "https://zarr-links.github.io/zarr-links/v0.1.0/schema/links.schema.json";
+/// The recommended `spec_url` of the CMO: the book of this [`VERSION`].
+pub const SPEC_URL: &str = "https://zarr-links.github.io/zarr-links/v0.1.0/";
 /// The recommended `description` of the CMO.
 pub const DESCRIPTION: &str =
     "Typed links between arrays and groups, and an index for discovering them";
@@ -187,5 +199,18 @@ pub fn declare(
         Some(_) => {
             Err("the `zarr_conventions` attribute is not an array; fix it first".to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The published URLs carry the version, under the site.
+    #[test]
+    fn urls_carry_the_version() {
+        assert_eq!(SPEC_URL, format!("{SITE_URL}v{VERSION}/"));
+        assert_eq!(SCHEMA_URL, format!("{SPEC_URL}schema/links.schema.json"));
+        assert_eq!(crate::schema::SCHEMA_BASE_URL, format!("{SPEC_URL}schema/"));
     }
 }
