@@ -560,6 +560,30 @@ case("invalid/targets/uri_trailing_newline",
          link("https://example.org/product.html\n", "describedby"),
          index={"bands": ["/bands/b04", "/bands/b08"]}))))
 
+case("invalid/targets/fragment_not_normalized",
+     "A band derived from a node of another store whose fragment, a node path, has an empty segment",
+     ["links.target.fragment"], "hierarchy",
+     simple_tree([link("/bands/b04", "quality_for")], root=Group(L(
+         link("s3://bucket/S2B_MSIL1C.zarr#/measurements//b04", "derived_from"),
+         index={"bands": ["/bands/b04", "/bands/b08"]}))))
+
+case("invalid/targets/fragment_not_utf8",
+     "A node of another store whose percent-encoded fragment does not decode to UTF-8 (%FF)",
+     ["links.target.fragment"], "hierarchy",
+     simple_tree([link("/bands/b04", "quality_for")], root=Group(L(
+         link("https://data.example.org/l1c.zarr#/bands/b%FF4", "derived_from"),
+         index={"bands": ["/bands/b04", "/bands/b08"]}))))
+
+case("valid/targets/external_fragments",
+     "Targets with fragments: a node of another store whose name is percent-encoded (#/bands/B%2004 names /bands/B 04), "
+     "a node whose name holds a % (%25), and a document fragment that is not a node path",
+     ["links.target.fragment", "links.target.uri"], "hierarchy",
+     simple_tree([link("/bands/b04", "quality_for")], root=Group(L(
+         link("https://data.example.org/l1c.zarr#/bands/B%2004", "derived_from"),
+         link("s3://bucket/stats.zarr#/cloud%25", "related"),
+         link("https://example.org/atbd.html#cloud-mask", "describedby"),
+         index={"bands": ["/bands/b04", "/bands/b08"]}))))
+
 case("valid/targets/root_target",
      "A link whose target is the root group /",
      ["links.target.form", "links.target.normalized", "links.kind.part-of"], "hierarchy",

@@ -21,8 +21,8 @@ LINKS_CMO = {"uuid": LINKS_UUID, "name": "links:"}
 LINKS_CMO_FULL = {
     "uuid": LINKS_UUID,
     "name": "links:",
-    "schema_url": "https://zarr-links.github.io/zarr-links/schema/links-attributes.schema.json",
-    "spec_url": "https://zarr-links.github.io/zarr-links/",
+    "schema_url": "https://zarr-links.github.io/zarr-links/v0.1.0/schema/links-attributes.schema.json",
+    "spec_url": "https://zarr-links.github.io/zarr-links/v0.1.0/",
     "description": "Typed links between Zarr arrays and groups",
 }
 PROJ_CMO = {

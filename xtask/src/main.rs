@@ -3,6 +3,7 @@
 //! - `cargo xtask schema`: regenerate `schema/` from the model types.
 //! - `cargo xtask schema --check`: fail if `schema/` differs from the types.
 //! - `cargo xtask wasm`: build the book's WebAssembly validator ([`wasm`]).
+//! - `cargo xtask site`: lay out and check the published site ([`site`]).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ mod book;
 mod crosswalks;
 mod graphs;
 mod schema;
+mod site;
 mod wasm;
 
 const USAGE: &str = "\
@@ -27,6 +29,9 @@ commands:
   graphs [--check]   regenerate the use-case link-graph pictures spec/use-cases/*.dot and *.svg
                      from the conformance stores (needs Graphviz `dot`; --check: compare .dot)
   all [--check]      every generated file: schema, book, graphs
+  site               after `mdbook build`: lay out the published site in book/ (the book at /
+                     and /v<VERSION>/, the schemas at /schema/ and /v<VERSION>/schema/) and
+                     check that spec_url, schema_url and each schema's $id name a file of it
   wasm               build the validator for WebAssembly with its JavaScript glue into
                      spec/validate/pkg/ (the book's validate page; git-ignored),
                      installing wasm-bindgen-cli at the Cargo.lock version when missing;
@@ -48,6 +53,7 @@ fn main() -> ExitCode {
         Some(cmd @ ("book" | "rules" | "mdbook-preprocess")) => book::run(&root(), cmd, &args[1..]),
         Some(cmd @ ("graphs" | "all")) => graphs::command(&root(), cmd, &args[1..]),
         Some("wasm") => wasm::command(&root(), &args[1..]),
+        Some("site") => site::run(&root()),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

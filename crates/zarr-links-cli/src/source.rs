@@ -8,6 +8,7 @@
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
+use zarr_links_model::path::percent_decode;
 use zarr_links_model::Hierarchy;
 use zarr_links_store::{load_with, LoadOptions, LocalStore};
 
@@ -32,28 +33,6 @@ fn scheme_of(s: &str) -> Option<&str> {
     .then_some(scheme)
 }
 
-/// Decodes `%HH` escapes (of a `file://` URL's path).
-fn percent_decode(s: &str) -> Result<String, String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = b
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .ok_or_else(|| format!("{s}: `%` is not followed by two hexadecimal digits"))?;
-            out.push(hex);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| format!("{s}: the decoded path is not UTF-8"))
-}
-
 impl Location {
     /// Reads a STORE argument: `scheme://...` is a URL (`file://` a local
     /// path), anything else a local path.
@@ -71,7 +50,8 @@ impl Location {
                         "{s}: a file URL names a local absolute path, as in file:///data/store.zarr"
                     ));
                 }
-                Ok(Location::Local(PathBuf::from(percent_decode(path)?)))
+                let decoded = percent_decode(path).map_err(|e| format!("{s}: {e}"))?;
+                Ok(Location::Local(PathBuf::from(decoded)))
             }
             Some(_) => Ok(Location::Remote(s.to_string())),
         }

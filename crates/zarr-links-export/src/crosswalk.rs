@@ -5,7 +5,7 @@
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/interoperability.html>
 
-use zarr_links_model::convention::SPEC_URL;
+use zarr_links_model::convention::SITE_URL;
 use zarr_links_model::{CoreRelation, RelationType};
 
 use crate::Side;
@@ -16,7 +16,7 @@ use crate::Side;
 /// Atom writes core types as these IRIs (a bare `rel` is an IANA name
 /// there), and so does STAC where it has no counterpart.
 pub fn core_type_iri(c: CoreRelation) -> String {
-    format!("{SPEC_URL}relationships.html#{}", c.as_str())
+    format!("{SITE_URL}relationships.html#{}", c.as_str())
 }
 
 /// Registered relation types that STAC gives a fixed meaning in its

@@ -10,16 +10,22 @@ use serde::{Deserialize, Serialize};
 pub const CONVENTION_UUID: &str = "9500acb2-598d-48c1-ac4c-96f069e8299b";
 /// The attribute prefix of the convention, and the recommended CMO `name`.
 pub const PREFIX: &str = "links:";
-/// The recommended `schema_url` of the CMO: the schema of an attributes
-/// object (`schema/links-attributes.schema.json`). The declaration sits in
-/// the attributes (a v3 `attributes` member, a v2 `.zattrs`), so this is the
-/// schema that applies to where it is written; the whole-document schema
-/// `links.schema.json` also requires `zarr_format` and `node_type`, which a
-/// v2 `.zattrs` does not have.
+/// The version of the convention this crate implements. It is part of the
+/// published schema and specification URLs, which never change once
+/// published; the change log of the book lists what each version changed.
+///
+/// Spec: <https://zarr-links.github.io/zarr-links/changelog.html>
+pub const VERSION: &str = "0.1.0";
+/// Where the book is published: the latest version, at the site's root.
+/// Identifiers that must outlive versions (the IRIs of the core relation
+/// types) are taken from here.
+pub const SITE_URL: &str = "https://zarr-links.github.io/zarr-links/";
+/// The recommended `schema_url` of the CMO: the whole-node schema of this
+/// [`VERSION`].
 pub const SCHEMA_URL: &str =
-    "https://zarr-links.github.io/zarr-links/schema/links-attributes.schema.json";
-/// The recommended `spec_url` of the CMO.
-pub const SPEC_URL: &str = "https://zarr-links.github.io/zarr-links/";
+    "https://zarr-links.github.io/zarr-links/v0.1.0/schema/links.schema.json";
+/// The recommended `spec_url` of the CMO: the book of this [`VERSION`].
+pub const SPEC_URL: &str = "https://zarr-links.github.io/zarr-links/v0.1.0/";
 /// The recommended `description` of the CMO.
 pub const DESCRIPTION: &str =
     "Typed links between arrays and groups, and an index for discovering them";
@@ -193,5 +199,18 @@ pub fn declare(
         Some(_) => {
             Err("the `zarr_conventions` attribute is not an array; fix it first".to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The published URLs carry the version, under the site.
+    #[test]
+    fn urls_carry_the_version() {
+        assert_eq!(SPEC_URL, format!("{SITE_URL}v{VERSION}/"));
+        assert_eq!(SCHEMA_URL, format!("{SPEC_URL}schema/links.schema.json"));
+        assert_eq!(crate::schema::SCHEMA_BASE_URL, format!("{SPEC_URL}schema/"));
     }
 }

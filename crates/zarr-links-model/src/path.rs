@@ -229,6 +229,106 @@ impl Target {
     pub fn is_external(&self) -> bool {
         !self.0.starts_with('/')
     }
+
+    /// For an external target whose fragment starts with `/`, a node of
+    /// another Zarr store: the URI of that store (the part before `#`) and
+    /// the node's path (the fragment, percent-decoded), or why the fragment
+    /// is not a node path. `None` for in-store targets and for URIs with no
+    /// fragment or another fragment, which name documents as any URI does.
+    ///
+    /// Spec: <https://zarr-links.github.io/zarr-links/targets.html#addressing-a-node-in-another-zarr-store>
+    ///
+    /// ```
+    /// use zarr_links_model::path::{parse_target, FragmentError, PathError};
+    /// let t = parse_target("s3://bucket/l1c.zarr#/r10m/b%C3%A4nd").unwrap();
+    /// let (store, path) = t.node_reference().unwrap().unwrap();
+    /// assert_eq!((store, path.as_str()), ("s3://bucket/l1c.zarr", "/r10m/bänd"));
+    /// let t = parse_target("s3://bucket/l1c.zarr#/r10m//b04").unwrap();
+    /// assert_eq!(t.node_reference().unwrap(), Err(FragmentError::Path(PathError::EmptySegment)));
+    /// assert!(parse_target("https://example.org/a.html#intro").unwrap().node_reference().is_none());
+    /// ```
+    pub fn node_reference(&self) -> Option<Result<(&str, NodePath), FragmentError>> {
+        if !self.is_external() {
+            return None;
+        }
+        let (store, fragment) = self.0.split_once('#')?;
+        if !fragment.starts_with('/') {
+            return None;
+        }
+        Some(
+            percent_decode(fragment)
+                .map_err(FragmentError::Decode)
+                .and_then(|decoded| NodePath::parse(&decoded).map_err(FragmentError::Path))
+                .map(|path| (store, path)),
+        )
+    }
+}
+
+/// Why a `%HH` sequence does not decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PercentError {
+    /// A `%` not followed by two hexadecimal digits.
+    Escape,
+    /// The decoded bytes are not UTF-8.
+    NotUtf8,
+}
+
+impl fmt::Display for PercentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PercentError::Escape => "`%` is not followed by two hexadecimal digits",
+            PercentError::NotUtf8 => "the percent-decoded bytes are not UTF-8",
+        })
+    }
+}
+
+/// Decodes the `%HH` escapes of a URI component into UTF-8 text.
+///
+/// ```
+/// use zarr_links_model::path::{percent_decode, PercentError};
+/// assert_eq!(percent_decode("/a%20b/%C3%A4").as_deref(), Ok("/a b/ä"));
+/// assert_eq!(percent_decode("/%FF"), Err(PercentError::NotUtf8));
+/// assert_eq!(percent_decode("/%2"), Err(PercentError::Escape));
+/// ```
+pub fn percent_decode(s: &str) -> Result<String, PercentError> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = b
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()))
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or(PercentError::Escape)?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| PercentError::NotUtf8)
+}
+
+/// Why the fragment of a target that names a node of another store is not
+/// a node path (`links.target.fragment`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FragmentError {
+    /// The fragment does not percent-decode to UTF-8.
+    Decode(PercentError),
+    /// The decoded fragment is not a normalised absolute path.
+    Path(PathError),
+}
+
+impl fmt::Display for FragmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FragmentError::Decode(e) => e.fmt(f),
+            FragmentError::Path(e) => write!(f, "decoded, {e}"),
+        }
+    }
 }
 
 impl fmt::Display for Target {

@@ -340,6 +340,9 @@ rules! {
     /// External targets are syntactically valid URIs.
     TargetUri = "links.target.uri", Must, Schema, Store, External, Targets,
         "An external target MUST be an absolute URI made only of the characters RFC 3986 allows, with `%` followed by two hex digits.";
+    /// A fragment that starts with `/` is a node path of another store.
+    TargetFragment = "links.target.fragment", Must, Hierarchy, Store, External, Targets,
+        "In an external target whose fragment starts with `/`, the fragment MUST percent-decode to UTF-8 text that is a normalised absolute in-store path: it names a node of the Zarr store that the part before `#` locates.";
     // ----- implementations ----------------------------------------------------
     /// Readers support absolute in-store paths.
     ReaderAbsolutePaths = "links.reader.absolute-paths", Must, Hierarchy, Implementation, Core, Targets,

@@ -20,8 +20,9 @@ use crate::node::NodeDocument;
 pub const NODE_SCHEMA_FILE: &str = "links.schema.json";
 /// The file name, under `schema/`, of the attributes-object schema.
 pub const ATTRIBUTES_SCHEMA_FILE: &str = "links-attributes.schema.json";
-/// Where the schemas are published.
-pub const SCHEMA_BASE_URL: &str = "https://zarr-links.github.io/zarr-links/schema/";
+/// Where the schemas of this version are published (the site's
+/// `v<VERSION>/schema/`, see [`crate::convention::VERSION`]).
+pub const SCHEMA_BASE_URL: &str = "https://zarr-links.github.io/zarr-links/v0.1.0/schema/";
 
 fn generator() -> SchemaGenerator {
     SchemaSettings::draft07().into_generator()

@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use futures::StreamExt;
+use zarr_links_model::path::parse_target;
 use zarr_links_model::{Finding, Hierarchy, NodePath, Rule};
 use zarr_links_store::{LocalStore, Store};
 
@@ -92,21 +93,19 @@ enum Check {
 }
 
 fn classify(target: &str) -> Check {
-    let (base, fragment) = match target.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (target, None),
-    };
+    let base = target.split_once('#').map_or(target, |(b, _)| b);
     let Ok(url) = url::Url::parse(base) else {
         return Check::Skip("not a URL that can be fetched".to_string());
     };
     let scheme = url.scheme().to_ascii_lowercase();
-    if let Some(fragment) = fragment.filter(|f| f.starts_with('/')) {
-        if STORE_SCHEMES.contains(&scheme.as_str()) {
-            let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-            return match NodePath::parse(&decoded) {
-                Ok(path) => Check::Node(base.to_string(), path),
-                Err(e) => Check::Skip(format!("the fragment is not a node path ({e})")),
-            };
+    if STORE_SCHEMES.contains(&scheme.as_str()) {
+        let reference = parse_target(target).ok();
+        match reference.as_ref().and_then(|t| t.node_reference()) {
+            Some(Ok((store, path))) => return Check::Node(store.to_string(), path),
+            Some(Err(e)) => {
+                return Check::Skip(format!("the fragment is not a node path ({e})"));
+            }
+            None => {}
         }
     }
     match scheme.as_str() {

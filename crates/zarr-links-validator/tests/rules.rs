@@ -324,6 +324,17 @@ fn cases() -> Vec<Case> {
             only: None,
         },
         Case {
+            name: "node of another store with a `..` in its fragment",
+            rule: Rule::TargetFragment,
+            mutate: |n| {
+                attrs(n, "/ndvi")["links:relationships"][2]["target"] =
+                    json!("s3://bucket/l1c.zarr#/bands/../B04");
+            },
+            node: "/ndvi",
+            within: "/links:relationships/2/target",
+            only: None,
+        },
+        Case {
             name: "quality_for on a group",
             rule: Rule::KindQualityFor,
             mutate: |n| {

@@ -6,9 +6,8 @@
 
 use serde_json::Value;
 use zarr_links_model::attributes::{INDEX, RELATIONSHIPS, ZARR_CONVENTIONS};
-use zarr_links_model::convention::SPEC_URL;
+use zarr_links_model::convention::SITE_URL;
 use zarr_links_model::hierarchy::pointer_token;
-use zarr_links_model::schema::SCHEMA_BASE_URL;
 use zarr_links_model::similar::closest;
 use zarr_links_model::view::LinksView;
 use zarr_links_model::{Finding, Node, Rule, CONVENTION_UUID, PREFIX};
@@ -131,8 +130,8 @@ fn not_declared(base: &str, items: &[Value], hint: Option<String>) -> Described 
         };
         x.get("uuid").is_some_and(|u| !u.is_string())
             || s("name") == PREFIX
-            || s("schema_url").starts_with(SCHEMA_BASE_URL)
-            || s("spec_url").starts_with(SPEC_URL)
+            || s("schema_url").starts_with(SITE_URL)
+            || s("spec_url").starts_with(SITE_URL)
     };
     if let Some(i) = items.iter().position(names_us) {
         return (

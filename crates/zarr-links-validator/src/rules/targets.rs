@@ -1,5 +1,6 @@
 //! Targets and paths: `links.target.form`, `links.target.normalized`,
-//! `links.target.escape`, `links.target.uri`, `links.target.resolves`,
+//! `links.target.escape`, `links.target.uri`, `links.target.fragment`,
+//! `links.target.resolves`,
 //! `links.target.self`, and the target side of `links.link.target`.
 //!
 //! Spec: <https://zarr-links.github.io/zarr-links/targets.html>
@@ -32,6 +33,21 @@ pub(crate) fn check(
                     node.path.as_str()
                 ),
                 None,
+            ));
+        }
+    }
+    for link in view.links.iter() {
+        if let Some(Err(e)) = link.target.node_reference() {
+            out.push(node.finding(
+                Rule::TargetFragment,
+                &format!("{}/target", link.pointer()),
+                format!(
+                    "target {:?} names a node of another store, but its fragment is not a node path: {e}; expected the node's normalised absolute path, such as \"#/group/array\"",
+                    link.target.as_str()
+                ),
+                Some(
+                    "a fragment that starts with `/` is read as a node path: percent-decoded once, with no empty, `.` or `..` segment; write `%25` for a `%` in a node name".to_string(),
+                ),
             ));
         }
     }
