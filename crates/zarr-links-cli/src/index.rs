@@ -198,7 +198,7 @@ pub fn write_index(
         .ok_or_else(|| WriteError::Refused("the root's metadata cannot be read".to_string()))?;
     let declared = std::cell::Cell::new(None);
     let written = update_attributes(store, root, &|attributes| {
-        declared.set(declare(attributes)?);
+        declared.set(declare(attributes, root.format)?);
         attributes.insert(INDEX.to_string(), Value::Object(index.clone()));
         Ok(())
     })?;
