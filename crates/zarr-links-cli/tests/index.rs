@@ -10,20 +10,7 @@ use serde_json::{Map, Value};
 use zarr_links_model::ConventionMetadata;
 
 mod common;
-use common::{json_output, store, zarr_links};
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use common::{copy_dir, json_output, store, zarr_links};
 
 /// Every file of a directory tree, by relative path, with its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
