@@ -241,7 +241,7 @@ pub fn write_index(
         if !replace {
             keeps_current(attributes.get(INDEX), index)?;
         }
-        declared.set(declare(attributes)?);
+        declared.set(declare(attributes, root.format)?);
         attributes.insert(INDEX.to_string(), Value::Object(index.clone()));
         Ok(())
     })?;

@@ -12,20 +12,7 @@ use zarr_links_model::ConventionMetadata;
 use zarr_links_store::{LocalStore, FAULT_VARIABLE, JOURNAL};
 
 mod common;
-use common::{command, json_output, store, zarr_links};
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use common::{command, copy_dir, json_output, store, zarr_links};
 
 /// Every file of a directory tree, by relative path, with its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -388,6 +375,54 @@ fn write_adds_the_declaration_when_missing() {
         serde_json::json!([ConventionMetadata::links()])
     );
     assert!(a["links:index"]["quality"].is_array());
+    assert_valid(&dir);
+}
+
+/// In Zarr v2 the declaration sits in `.zattrs`, an attributes object, so
+/// its `schema_url` names the attributes schema, not the whole-document one
+/// (which requires `zarr_format` and `node_type`); the edit keeps the
+/// file's own four-space indentation.
+#[test]
+fn write_declares_v2_with_the_attributes_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    copy_dir(&store("climate-model-v2"), &dir);
+    let mut attrs = json_file(&dir.join(".zattrs"));
+    attrs
+        .as_object_mut()
+        .unwrap()
+        .retain(|k, _| !k.starts_with("links:") && k != "zarr_conventions");
+    // Four spaces per level: twice the two of to_string_pretty.
+    let text: String = serde_json::to_string_pretty(&attrs)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let body = l.trim_start_matches(' ');
+            format!("{}{body}\n", " ".repeat(2 * (l.len() - body.len())))
+        })
+        .collect();
+    fs::write(dir.join(".zattrs"), &text).unwrap();
+
+    let out = zarr_links(&["index", dir.to_str().unwrap(), "--write"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = fs::read_to_string(dir.join(".zattrs")).unwrap();
+    let after: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(
+        after["zarr_conventions"],
+        serde_json::json!([ConventionMetadata::links_for(
+            zarr_links_model::ZarrFormat::V2
+        )])
+    );
+    let url = after["zarr_conventions"][0]["schema_url"].as_str().unwrap();
+    assert!(url.ends_with("/links-attributes.schema.json"), "{url}");
+    assert!(
+        written.contains("\n    \"zarr_conventions\": [\n        {"),
+        "indented like the file:\n{written}"
+    );
     assert_valid(&dir);
 }
 

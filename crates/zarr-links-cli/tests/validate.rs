@@ -6,15 +6,11 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::copy_dir;
 
 fn use_case(name: &str) -> PathBuf {
-    let p = repo()
-        .join("conformance/valid/use-cases")
-        .join(name)
-        .join("store");
+    let p = common::store(name);
     assert!(p.is_dir(), "missing {}", p.display());
     p
 }
@@ -35,19 +31,6 @@ fn run(args: &[&str], store: &Path) -> (i32, String, String) {
     let (stdout, stderr) = (clean(&out.stdout), clean(&out.stderr));
     assert!(!stderr.contains("panicked"), "{stderr}");
     (out.status.code().expect("exit code"), stdout, stderr)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), &t).unwrap();
-        }
-    }
 }
 
 fn edit(p: &Path, f: impl FnOnce(&mut Value)) {
@@ -89,7 +72,7 @@ fn climate_stores_are_valid() {
 fn broken_sentinel2() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("s2.zarr");
-    copy_tree(&use_case("sentinel2-l2a-v3"), &root);
+    copy_dir(&use_case("sentinel2-l2a-v3"), &root);
     // Edited by hand, without re-consolidating: drop the consolidated copy
     // so that the findings are about the edits themselves.
     edit(&root.join("zarr.json"), |d| {
@@ -173,7 +156,7 @@ fn a_store_without_the_convention_is_valid() {
 fn warnings_alone_exit_zero() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("w.zarr");
-    copy_tree(&use_case("sentinel2-l2a-v3"), &root);
+    copy_dir(&use_case("sentinel2-l2a-v3"), &root);
     edit(&root.join("zarr.json"), |d| {
         d["attributes"]
             .as_object_mut()

@@ -71,6 +71,25 @@ impl ConventionMetadata {
         }
     }
 
+    /// The recommended declaration for a node of this Zarr format. Its
+    /// `schema_url` names the schema of the document the declaration sits
+    /// in: a whole `zarr.json` in Zarr v3 ([`SCHEMA_URL`]), an attributes
+    /// object (`.zattrs`) in Zarr v2.
+    pub fn links_for(format: crate::ZarrFormat) -> ConventionMetadata {
+        let schema_url = match format {
+            crate::ZarrFormat::V3 => SCHEMA_URL.to_string(),
+            crate::ZarrFormat::V2 => format!(
+                "{}{}",
+                crate::schema::SCHEMA_BASE_URL,
+                crate::schema::ATTRIBUTES_SCHEMA_FILE
+            ),
+        };
+        ConventionMetadata {
+            schema_url: Some(schema_url),
+            ..ConventionMetadata::links()
+        }
+    }
+
     /// Whether this CMO declares the links convention (by its uuid).
     pub fn is_links(&self) -> bool {
         self.uuid.as_deref() == Some(CONVENTION_UUID)
@@ -166,16 +185,19 @@ impl Declared {
     }
 }
 
-/// Makes sure `attributes` declare the convention with its Convention
-/// Metadata Object ([`ConventionMetadata::links`]). Returns what changed, if
-/// anything, or why it cannot be done.
+/// Makes sure `attributes`, of a node of this Zarr format, declare the
+/// convention with its Convention Metadata Object
+/// ([`ConventionMetadata::links_for`]). Returns what changed, if anything,
+/// or why it cannot be done.
 ///
 /// Spec: <https://zarr-links.github.io/zarr-links/declaration.html>
 pub fn declare(
     attributes: &mut serde_json::Map<String, serde_json::Value>,
+    format: crate::ZarrFormat,
 ) -> Result<Option<Declared>, String> {
     use serde_json::Value;
-    let cmo = serde_json::to_value(ConventionMetadata::links()).expect("a CMO serialises");
+    let cmo =
+        serde_json::to_value(ConventionMetadata::links_for(format)).expect("a CMO serialises");
     match attributes.get_mut(crate::attributes::ZARR_CONVENTIONS) {
         None => {
             attributes.insert(

@@ -251,14 +251,15 @@ fn write_index<'py>(py: Python<'py>, store: &Bound<'py, PyAny>) -> PyResult<Boun
 /// object, returns the new values of those two attributes as a JSON object
 /// (None when the same link, target and type, is already there) and the
 /// in-store path of the target (None for a URI), whose existence the caller
-/// checks.
+/// checks. `zarr_format` (2 or 3) picks the declaration's `schema_url`.
 #[pyfunction]
-#[pyo3(signature = (attributes, target, r#type, description=None))]
+#[pyo3(signature = (attributes, target, r#type, description=None, zarr_format=3))]
 fn plan_link(
     attributes: &str,
     target: &str,
     r#type: &str,
     description: Option<&str>,
+    zarr_format: u8,
 ) -> PyResult<(Option<String>, Option<String>)> {
     guarded(|| {
         let parsed_type = relation_type(r#type)?;
@@ -286,7 +287,12 @@ fn plan_link(
         if exists {
             return Ok((None, in_store));
         }
-        declare(&mut attributes).map_err(|e| error(format!("the node's {e}")))?;
+        let format = match zarr_format {
+            2 => ZarrFormat::V2,
+            3 => ZarrFormat::V3,
+            other => return Err(error(format!("zarr_format {other}: expected 2 or 3"))),
+        };
+        declare(&mut attributes, format).map_err(|e| error(format!("the node's {e}")))?;
         let mut link = Map::new();
         link.insert("target".into(), Value::String(target.to_string()));
         link.insert(

@@ -294,9 +294,11 @@ def add_link(
     current = {
         k: attributes[k] for k in ("zarr_conventions", "links:relationships") if k in attributes
     }
-    changes, in_store = _core.plan_link(json.dumps(current), target, type, description)
-    store = node.store
     zarr_format = node.metadata.zarr_format
+    changes, in_store = _core.plan_link(
+        json.dumps(current), target, type, description, zarr_format
+    )
+    store = node.store
     if in_store is not None and not _exists(store, in_store, zarr_format):
         from ._stores import describe
 
