@@ -100,7 +100,7 @@ fn run_inner(args: &Args) -> Result<(), u8> {
     let location = Location::parse(&args.store).map_err(|e| navigate::fail("index", &e))?;
     if !args.write {
         let opened = navigate::open("index", &location, &args.remote, false)?;
-        let plan = plan(&location, &opened.hierarchy, args.replace)?;
+        let plan = noted_plan(&location, &opened.hierarchy, args.replace)?;
         let mut s = serde_json::to_string_pretty(&Value::Object(plan.index))
             .expect("JSON values serialise");
         s.push('\n');
@@ -130,7 +130,7 @@ fn run_inner(args: &Args) -> Result<(), u8> {
     let hierarchy =
         load_local(&store, Wanted::default()).map_err(|e| navigate::fail("index", &e))?;
     navigate::notes("index", &shown, &hierarchy);
-    let plan = plan(&location, &hierarchy, args.replace)?;
+    let plan = noted_plan(&location, &hierarchy, args.replace)?;
     let index = &plan.index;
     if index.is_empty() {
         println!(
@@ -176,7 +176,7 @@ fn run_inner(args: &Args) -> Result<(), u8> {
 
 /// The planned index ([`planned_index`]), with a note on standard error for
 /// each computed category left out.
-fn plan(location: &Location, hierarchy: &Hierarchy, replace: bool) -> Result<IndexPlan, u8> {
+fn noted_plan(location: &Location, hierarchy: &Hierarchy, replace: bool) -> Result<IndexPlan, u8> {
     let plan = planned_index(hierarchy, replace).map_err(|e| fail(location, e))?;
     for n in &plan.not_added {
         let whose = if n.group == "/" {

@@ -6,10 +6,9 @@
 //! Spec: <https://zarr-links.github.io/zarr-links/discovery.html>
 
 use serde_json::{Map, Value};
+use zarr_links_model::document::parse_document;
 use zarr_links_model::path::join_key;
 use zarr_links_model::{Node, ZarrFormat};
-
-use zarr_links_model::document::parse_document;
 
 use crate::edit::{edit_member, reserialise, same_document, update_object};
 use crate::{Store, StoreError};

@@ -556,3 +556,74 @@ fn a_document_changed_after_it_was_read_stops_the_write() {
     names.sort();
     assert_eq!(names, [".zattrs", ".zgroup"]);
 }
+
+/// A writable store in memory whose `put` fails for one key.
+struct FailingStore {
+    files: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
+    fails: &'static str,
+}
+
+impl Store for FailingStore {
+    fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.files.lock().unwrap().get(key).cloned())
+    }
+
+    fn list_dir(&self, _prefix: &str) -> Result<Vec<DirEntry>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    fn describe(&self) -> String {
+        "memory".into()
+    }
+}
+
+impl zarr_links_store::WritableStore for FailingStore {
+    fn put(&self, key: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        if key == self.fails {
+            return Err(StoreError::Io {
+                key: key.into(),
+                message: "disk full".into(),
+            });
+        }
+        self.files
+            .lock()
+            .unwrap()
+            .insert(key.into(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+#[test]
+fn a_store_that_cannot_write_all_or_nothing_says_which_files_changed() {
+    use zarr_links_store::{Replacement, WritableStore, WriteError};
+    let files = [("a", "1"), ("b", "2"), ("c", "3")];
+    let store = FailingStore {
+        files: std::sync::Mutex::new(
+            files
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+                .collect(),
+        ),
+        fails: "b",
+    };
+    let change = |key: &str, before: &str| Replacement {
+        key: key.into(),
+        before: Some(before.as_bytes().to_vec()),
+        after: b"new".to_vec(),
+    };
+    let e = store
+        .replace_all(&[change("a", "1"), change("b", "2"), change("c", "3")])
+        .unwrap_err();
+    assert_eq!(
+        e,
+        WriteError::Incomplete(
+            "cannot write b: disk full; already written: a; not written: b, c".into()
+        )
+    );
+    // A document that changed since it was read stops the change first.
+    let e = store
+        .replace_all(&[change("c", "3"), change("a", "1")])
+        .unwrap_err();
+    assert_eq!(e, WriteError::Changed("a".into()));
+    assert_eq!(store.get("c").unwrap().unwrap(), b"3");
+}
