@@ -264,6 +264,9 @@ fn mermaid_node(out: &mut String, graph: &LinkGraph, id: NodeId, indent: &str, i
 pub fn mermaid(graph: &LinkGraph, title: &str) -> String {
     let layout = layout(graph);
     let mut out = String::new();
+    // A JSON string is a YAML one, except that YAML refuses control
+    // characters (DEL, C1) that JSON leaves as they are: they are written
+    // escaped, as in the labels.
     let yaml_title = serde_json::to_string(&terminal(title)).unwrap_or_default();
     let _ = writeln!(out, "---\ntitle: {yaml_title}\n---");
     out.push_str("flowchart LR\n");
