@@ -68,7 +68,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Stac)]
     pub format: Format,
     /// The store's URL, an absolute URI without query or fragment; node URLs are its path
-    /// joined with the node path. Default: the store's file:// URL.
+    /// joined with the node path. Default: the URL the store was read from (file:// for a
+    /// directory).
     #[arg(long, value_name = "URL", value_parser = BaseUrl::parse)]
     pub base_url: Option<BaseUrl>,
     /// (stac) Print a complete STAC Item instead of assets and links; needs --id and --datetime.

@@ -318,6 +318,33 @@ fn index_write_refuses_a_remote_store() {
     assert!(json(&out).is_object());
 }
 
+/// `export` reads a remote store too: over HTTP, with no --base-url, the
+/// node URLs are built on the store's own URL, and the record is the one
+/// the local store gives with that URL as --base-url.
+#[test]
+fn export_of_a_remote_store_uses_its_url() {
+    let http = Server::serve(&suite());
+    let url = http.url(&format!("/{S2}"));
+    let remote = zarr_links(&["export", &url], "");
+    assert_eq!(
+        remote.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&remote.stderr)
+    );
+    let local_path = suite().join(S2);
+    let local = zarr_links(
+        &["export", local_path.to_str().unwrap(), "--base-url", &url],
+        "",
+    );
+    assert_eq!(local.status.code(), Some(0));
+    let remote = json(&remote);
+    assert_eq!(remote, json(&local));
+    let href = remote["assets"]["/"]["href"].as_str().unwrap();
+    assert!(href.starts_with(&url), "{href}");
+    assert!(http.requests().len() <= 2, "{:?}", http.requests());
+}
+
 /// A remote store that cannot be reached is exit 2 with a message naming
 /// the URL, for every read command.
 #[test]
