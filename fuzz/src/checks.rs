@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde_json::{Map, Value};
 
 use zarr_links_graph::{render, Direction, Family, LinkGraph, NodeId};
-use zarr_links_model::{CoreRelation, Hierarchy, RelationType, Rule, Severity};
+use zarr_links_model::{CoreRelation, Hierarchy, RelationType, Rule, Severity, Topic};
 use zarr_links_validator::Report;
 
 /// A report agrees with itself: the verdict with the counts, the counts
@@ -213,10 +213,8 @@ pub fn drawings(g: &LinkGraph, title: &str) {
     serde_json::to_string(&json).expect("the JSON drawing serialises");
 }
 
-/// The rules under which the loader reports what it finds.
+/// The rules under which the loader reports what it finds: those of the
+/// stores chapter (metadata, layout, consolidated metadata, parents).
 pub fn store_rule(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::StoreMetadata | Rule::StoreLayout | Rule::StoreConsolidated
-    )
+    rule.info().topic == Topic::Stores
 }
