@@ -25,6 +25,7 @@ mod validate;
 pub mod shared {
     pub use crate::index::{planned_index, write_index};
     pub use crate::related::to_json as related_json;
+    pub use crate::source::{load_store, Location, RemoteArgs, Wanted};
     pub use crate::validate::report_text;
 }
 

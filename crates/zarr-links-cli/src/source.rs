@@ -83,21 +83,41 @@ pub struct RemoteArgs {
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Requests in flight at a time, per store.
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_name = "N", default_value_t = RemoteArgs::CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
     /// Seconds one request may take, answer included, before it is
     /// abandoned (and tried again).
-    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = RemoteArgs::TIMEOUT, value_parser = positive_seconds)]
     pub timeout: f64,
     /// How many times a failed request (connection error, timeout, HTTP
     /// 5xx, 429) is tried again.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=20))]
+    #[arg(long, value_name = "N", default_value_t = RemoteArgs::RETRIES, value_parser = clap::value_parser!(u8).range(0..=20))]
     pub retries: u8,
     /// Follow redirects to other hosts. By default a redirect to another
     /// host or port is refused, so that a server cannot send the reader
     /// elsewhere.
     #[arg(long)]
     pub follow_redirects: bool,
+}
+
+impl RemoteArgs {
+    const CONCURRENCY: u16 = 32;
+    const TIMEOUT: f64 = 30.0;
+    const RETRIES: u8 = 3;
+}
+
+impl Default for RemoteArgs {
+    /// The command line's defaults (for front ends without flags).
+    fn default() -> Self {
+        RemoteArgs {
+            anonymous: false,
+            endpoint_url: None,
+            concurrency: RemoteArgs::CONCURRENCY,
+            timeout: RemoteArgs::TIMEOUT,
+            retries: RemoteArgs::RETRIES,
+            follow_redirects: false,
+        }
+    }
 }
 
 fn positive_seconds(s: &str) -> Result<f64, String> {
@@ -249,6 +269,19 @@ mod tests {
 
     fn parse(s: &str) -> Result<Location, String> {
         Location::parse(&OsString::from(s))
+    }
+
+    /// The defaults other front ends use are the command line's.
+    #[test]
+    fn remote_defaults_are_the_flags_defaults() {
+        #[derive(clap::Parser)]
+        struct Flags {
+            #[command(flatten)]
+            remote: RemoteArgs,
+        }
+        let parsed = <Flags as clap::Parser>::parse_from(["flags"]).remote;
+        let default = RemoteArgs::default();
+        assert_eq!(format!("{parsed:?}"), format!("{default:?}"));
     }
 
     #[test]

@@ -227,19 +227,19 @@ fn index<'py>(py: Python<'py>, store: &Bound<'py, PyAny>) -> PyResult<Bound<'py,
 fn write_index<'py>(py: Python<'py>, store: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     guarded(|| {
         let source = Source::from_python(store)?;
+        if let Source::Url(url) = &source {
+            // Refused before any request, as `zarr-links index --write` does.
+            return Err(source::not_writable(url));
+        }
         let loaded = load_source(py, &source)?;
         let shown = source.describe()?;
+        let writer = loaded.writer.store()?;
         let index = zarr_links_cli::shared::planned_index(&loaded.hierarchy, false)
             .map_err(|e| error(format!("{shown}: {e}")))?
             .index;
         if !index.is_empty() {
-            zarr_links_cli::shared::write_index(
-                loaded.writer.store(),
-                &loaded.hierarchy,
-                &index,
-                false,
-            )
-            .map_err(|e| error(format!("{shown}: {e}")))?;
+            zarr_links_cli::shared::write_index(writer, &loaded.hierarchy, &index, false)
+                .map_err(|e| error(format!("{shown}: {e}")))?;
         }
         json_to_python(py, &Value::Object(index))
     })

@@ -14,6 +14,8 @@ use zarr_links_store::{
     WritableStore, MAX_DOCUMENT_BYTES,
 };
 
+use zarr_links_cli::shared::{load_store, Location, RemoteArgs, Wanted};
+
 use crate::error;
 
 /// Requests handed to Python at a time. The reader answers a batch
@@ -22,11 +24,14 @@ use crate::error;
 const BATCH: usize = 512;
 
 /// A store argument, as the Python wrappers pass it: a `str` is a local
-/// path; anything else is a reader object with `describe`, `listing`,
+/// path or the URL of a remote store (read as the command line reads it);
+/// anything else is a reader object with `describe`, `listing`,
 /// `answer(requests)` and `put(key, data)`.
 pub enum Source<'py> {
-    /// A local directory.
+    /// A local directory (also from a `file://` URL).
     Path(PathBuf),
+    /// The URL of a remote store (`https://`, `s3://`, `gs://`, `az://`).
+    Url(String),
     /// A zarr-python store, behind `zarr_links._stores.ZarrStoreReader`.
     Reader(Bound<'py, PyAny>),
 }
@@ -35,7 +40,11 @@ impl<'py> Source<'py> {
     /// Reads the argument.
     pub fn from_python(store: &Bound<'py, PyAny>) -> PyResult<Source<'py>> {
         if store.is_instance_of::<PyString>() {
-            Ok(Source::Path(PathBuf::from(store.extract::<String>()?)))
+            let given: String = store.extract()?;
+            match Location::parse(std::ffi::OsStr::new(&given)).map_err(error)? {
+                Location::Local(path) => Ok(Source::Path(path)),
+                Location::Remote(url) => Ok(Source::Url(url)),
+            }
         } else {
             Ok(Source::Reader(store.clone()))
         }
@@ -45,6 +54,7 @@ impl<'py> Source<'py> {
     pub fn describe(&self) -> PyResult<String> {
         match self {
             Source::Path(p) => Ok(p.display().to_string()),
+            Source::Url(u) => Ok(u.clone()),
             Source::Reader(r) => r.getattr("describe")?.extract(),
         }
     }
@@ -58,12 +68,14 @@ pub struct Loaded {
     pub writer: Writer,
 }
 
-/// A store that can be written.
+/// A store that can be written, or a remote one, which cannot.
 pub enum Writer {
     /// The local directory, opened.
     Local(LocalStore),
     /// A zarr-python store.
     Python(PyWriter),
+    /// A remote store, read by URL: not written.
+    Remote(String),
 }
 
 /// Loads the store's metadata. A store that cannot be opened at all raises
@@ -82,6 +94,16 @@ pub fn load_source(py: Python<'_>, source: &Source<'_>) -> PyResult<Loaded> {
             Ok(Loaded {
                 hierarchy,
                 writer: Writer::Local(store),
+            })
+        }
+        Source::Url(url) => {
+            let location = Location::Remote(url.clone());
+            let loaded = py
+                .detach(|| load_store(&location, &RemoteArgs::default(), Wanted::default(), false))
+                .map_err(error)?;
+            Ok(Loaded {
+                hierarchy: loaded.hierarchy,
+                writer: Writer::Remote(url.clone()),
             })
         }
         Source::Reader(reader) => {
@@ -300,12 +322,20 @@ impl WritableStore for PyWriter {
     }
 }
 
+/// Why a remote store is not written.
+pub fn not_writable(url: &str) -> PyErr {
+    error(format!(
+        "{url}: writing is not supported for remote stores; write the index into a local copy of the store"
+    ))
+}
+
 impl Writer {
-    /// The store, to write to.
-    pub fn store(&self) -> &dyn WritableStore {
+    /// The store, to write to; an error for a remote store.
+    pub fn store(&self) -> PyResult<&dyn WritableStore> {
         match self {
-            Writer::Local(s) => s,
-            Writer::Python(s) => s,
+            Writer::Local(s) => Ok(s),
+            Writer::Python(s) => Ok(s),
+            Writer::Remote(url) => Err(not_writable(url)),
         }
     }
 }

@@ -5,6 +5,7 @@ LocalStore and through a MemoryStore holding the same bytes."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,24 @@ from conftest import CONFORMANCE, case_id, cli_json, conformance_cases, memory_c
 import zarr_links
 
 CASES = conformance_cases()
-# zarr-python's stores follow symbolic links (and have no notion of one), so
-# the two stores built from symbolic links are only compared through a path,
-# where the Rust local backend reports them (links.store.layout).
-SYMLINK_CASES = {"invalid/stores/symlink_loop", "invalid/stores/symlink_outside_root"}
+
+
+def _has_symlink(directory: Path) -> bool:
+    """Whether the tree holds a symbolic link (found without following any)."""
+    for entry in os.scandir(directory):
+        if entry.is_symlink():
+            return True
+        if entry.is_dir(follow_symlinks=False) and _has_symlink(Path(entry.path)):
+            return True
+    return False
+
+
+# zarr-python's stores follow symbolic links (and have no notion of one: a
+# fan-out of links would make them list without end), so the stores built
+# from symbolic links are only compared through a path, where the Rust local
+# backend reports them (links.store.layout).
+SYMLINK_CASES = {case_id(c) for c in CASES if _has_symlink(c / "store")}
+assert len(SYMLINK_CASES) >= 3, SYMLINK_CASES
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)

@@ -62,10 +62,10 @@ def test_index_of_a_store_whose_root_is_an_array(tmp_path: Path) -> None:
             call(str(tmp_path / "a.zarr"))
 
 
-def test_remote_urls_are_not_supported_yet() -> None:
+def test_writing_refuses_remote_urls() -> None:
     for url in ("s3://bucket/product.zarr", "https://example.org/product.zarr"):
-        with pytest.raises(ZarrLinksError, match="remote stores are not yet supported by the Python package"):
-            zarr_links.validate(url)
+        with pytest.raises(ZarrLinksError, match="not supported for remote stores"):
+            zarr_links.write_index(url)
 
 
 def test_every_function_raises_the_package_error() -> None:

@@ -23,7 +23,12 @@ A *store* is any of:
   is then read through zarr-python's own store API, so what zarr-python
   sees is what gets checked.
 
-Remote URLs (``s3://``, ``https://``, ...) are not yet supported as strings.
+- the URL of a remote store's root as a ``str`` (``https://``, ``s3://``,
+  ``gs://``, ``az://``), read as ``zarr-links validate URL`` reads it:
+  consolidated metadata first, credentials from the usual environment
+  variables; a plain HTTP server without consolidated metadata gives a
+  partial check (``report.coverage == "reached"``). Writing
+  (``write_index``) refuses a URL.
 
 Every failure to read or write a store, every store object of a kind the
 package does not read, and every argument it cannot use raises
@@ -97,11 +102,8 @@ def _source(store: StoreLike) -> Any:
             return path
         if url.group(1).lower() == "file":
             return _file_url_path(path)
-        raise ZarrLinksError(
-            f"{path}: remote stores are not yet supported by the Python package; "
-            "pass a local path, or open the store with zarr-python and pass the "
-            "Group or store object"
-        )
+        # A remote store: the core reads it as the command line does.
+        return path
     zarr = sys.modules.get("zarr")
     if zarr is not None:
         from zarr.abc.store import Store
