@@ -4,8 +4,6 @@
 
 use std::collections::HashSet;
 
-use serde_json::{Map, Value};
-
 use zarr_links_graph::{render, Direction, Family, LinkGraph, NodeId};
 use zarr_links_model::{CoreRelation, Hierarchy, RelationType, Rule, Severity, Topic};
 use zarr_links_validator::Report;
@@ -50,23 +48,10 @@ pub fn graph(g: &LinkGraph, title: &str) {
     }
     let computed = g.computed_index();
     // The root's present index, read as `zarr-links index` reads it.
-    let current: Option<Map<String, Value>> = h
+    let current = h
         .root()
         .and_then(|r| r.links.as_deref())
-        .and_then(|v| v.index.as_ref())
-        .map(|categories| {
-            categories
-                .iter()
-                .map(|c| {
-                    let entries = c
-                        .entries
-                        .iter()
-                        .map(|(_, p)| Value::String(p.as_str().to_string()))
-                        .collect();
-                    (c.name.clone(), Value::Array(entries))
-                })
-                .collect()
-        });
+        .and_then(|v| v.index_json());
     let current = current.as_ref();
     let plan = g.merged_index(current, false);
     // Written categories are kept as they are, computed ones only added.

@@ -208,11 +208,7 @@ pub fn planned_index(hierarchy: &Hierarchy, replace: bool) -> Result<IndexPlan, 
         return Err("the root is an array; `links:index` goes on a group".to_string());
     }
     let graph = LinkGraph::build(hierarchy);
-    let current = root
-        .links
-        .as_deref()
-        .and_then(|v| v.index.as_ref())
-        .map(|_| current_index(root));
+    let current = root.links.as_deref().and_then(|v| v.index_json());
     Ok(graph.merged_index(current.as_ref(), replace))
 }
 
@@ -288,24 +284,4 @@ fn keeps_current(current: Option<&Value>, index: &Map<String, Value>) -> Result<
         ));
     }
     Ok(())
-}
-
-/// The root's current `links:index`, as its categories were read.
-fn current_index(root: &zarr_links_model::Node) -> Map<String, Value> {
-    let view = root
-        .links
-        .as_deref()
-        .expect("a root with an index has a view");
-    view.index
-        .iter()
-        .flatten()
-        .map(|c| {
-            let entries = c
-                .entries
-                .iter()
-                .map(|(_, p)| Value::String(p.as_str().to_string()))
-                .collect();
-            (c.name.clone(), Value::Array(entries))
-        })
-        .collect()
 }

@@ -197,6 +197,26 @@ impl LinksView {
         self.issues.as_ref().map_or(&[], |i| &i.odd_names)
     }
 
+    /// The readable categories of `links:index` as a JSON object (each
+    /// category's normalised entries, in order), as `zarr-links index`
+    /// merges them; `None` when the node has no `links:index` object.
+    pub fn index_json(&self) -> Option<Map<String, Value>> {
+        let categories = self.index.as_ref()?;
+        Some(
+            categories
+                .iter()
+                .map(|c| {
+                    let entries = c
+                        .entries
+                        .iter()
+                        .map(|(_, p)| Value::String(p.as_str().to_string()))
+                        .collect();
+                    (c.name.clone(), Value::Array(entries))
+                })
+                .collect(),
+        )
+    }
+
     /// `links:` attributes other than `links:relationships` and `links:index`.
     pub fn unknown_attributes(&self) -> &[String] {
         self.issues.as_ref().map_or(&[], |i| &i.unknown_attributes)

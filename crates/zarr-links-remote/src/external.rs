@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use futures::StreamExt;
-use zarr_links_model::path::parse_target;
+use zarr_links_model::path::{parse_target, percent_decode};
 use zarr_links_model::{Finding, Hierarchy, NodePath, Rule};
 use zarr_links_store::{LocalStore, Store};
 
@@ -244,7 +244,7 @@ fn open_store(
     counter: &std::sync::Arc<Counter>,
 ) -> Result<Opened, String> {
     if let Some(rest) = base.strip_prefix("file://") {
-        let path = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
+        let path = percent_decode(rest).map_err(|e| format!("{base}: {e}"))?;
         let path = path.strip_prefix("localhost").unwrap_or(&path);
         return LocalStore::open(std::path::Path::new(path))
             .map(Opened::Local)
